@@ -1,0 +1,112 @@
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
+from rest_framework import serializers
+
+from accounts.models import User, normalize_email
+from catalog.serializers import CategoryCodeField
+from fypfixer.query import LanguageField
+
+CLIENT_ID_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9._:-]{16,64}$",
+    "A device id is 16 to 64 letters, digits, dots, dashes, colons or underscores (a UUID works).",
+)
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ("id", "client_id", "email", "language", "is_premium", "created_at")
+        read_only_fields = fields
+
+
+class UserUpdateSerializer(serializers.Serializer):
+    language = LanguageField()
+
+
+class AuthSessionSerializer(serializers.Serializer):
+    """What sign-in endpoints return: the user and a token pair."""
+
+    user = UserSerializer()
+    token = serializers.CharField(help_text="Access token: send it as `Authorization: Bearer <token>`.")
+    refresh_token = serializers.CharField(help_text="Exchange it at /api/auth/refresh for a new pair.")
+
+
+class TokenPairSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    refresh_token = serializers.CharField()
+
+
+class EmailField(serializers.EmailField):
+    """An email address, trimmed and lower-cased."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=254, **kwargs)
+
+    def to_internal_value(self, data):
+        return normalize_email(super().to_internal_value(data))
+
+
+class PasswordField(serializers.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=128, trim_whitespace=False, write_only=True, **kwargs)
+
+
+class RegisterSerializer(serializers.Serializer):
+    email = EmailField()
+    password = PasswordField()
+    language = LanguageField(required=False)
+
+    def validate(self, attrs):
+        try:
+            validate_password(attrs["password"], user=User(email=attrs["email"]))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"password": list(error.messages)}) from None
+        return attrs
+
+
+class LoginSerializer(serializers.Serializer):
+    email = EmailField()
+    password = PasswordField()
+
+
+class RefreshSerializer(serializers.Serializer):
+    refresh_token = serializers.CharField(max_length=4096)
+
+
+class GuestSerializer(serializers.Serializer):
+    client_id = serializers.CharField(
+        required=False, max_length=64, validators=[CLIENT_ID_VALIDATOR], help_text="The device's id."
+    )
+    language = LanguageField(required=False)
+
+
+class PreferencesSerializer(serializers.Serializer):
+    """The user's settings, in SPEC's names and the web client's camelCase names."""
+
+    dark_mode = serializers.BooleanField(required=False)
+    notifications_enabled = serializers.BooleanField(required=False)
+    language = LanguageField(source="user.language", required=False)
+    hasCompletedOnboarding = serializers.BooleanField(source="has_completed_onboarding", required=False)
+    selectedGoals = serializers.ListField(
+        source="selected_goals",
+        child=serializers.CharField(max_length=64),
+        max_length=20,
+        required=False,
+    )
+    preferredCategory = CategoryCodeField(source="preferred_category", allow_null=True, required=False)
+
+    def changes(self) -> dict:
+        """Return the validated changes as keyword arguments for preferences_update()."""
+        changes = dict(self.validated_data)
+        language = changes.pop("user", {}).get("language")
+        return {**changes, "language": language} if language else changes
+
+
+class OnboardingSerializer(serializers.Serializer):
+    goals = serializers.ListField(child=serializers.CharField(max_length=64), max_length=20)
+    category = CategoryCodeField()
+
+
+class OnboardingResultSerializer(serializers.Serializer):
+    redirectTo = serializers.CharField()

@@ -1,0 +1,180 @@
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.models import User, UserPreferences, normalize_email
+from fypfixer.api import ConflictError, ForbiddenError, UnauthorizedError
+
+
+class EmailTaken(ConflictError):
+    message = "An account with this email already exists."
+
+
+class AlreadyRegistered(ConflictError):
+    message = "This account already has an email and password."
+
+
+class InvalidCredentials(UnauthorizedError):
+    message = "Invalid email or password."
+
+
+class InvalidRefreshToken(UnauthorizedError):
+    message = "The refresh token is invalid, expired or revoked. Please sign in again."
+
+
+class GuestSignInRefused(ForbiddenError):
+    message = "This device's account is protected by a password. Sign in with email and password."
+
+
+class AccountDisabled(ForbiddenError):
+    message = "This account is disabled."
+
+
+def user_tokens(*, user: User) -> dict:
+    """Return a new access token and refresh token for the user (the refresh token is recorded)."""
+    refresh = RefreshToken.for_user(user)
+    return {"token": str(refresh.access_token), "refresh_token": str(refresh)}
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str, language: str | None = None, guest: User | None = None) -> User:
+    """Create an account with email and password, or give them to the signed-in guest (keeping progress)."""
+    if guest is not None and not guest.is_guest:
+        raise AlreadyRegistered()
+    if User.objects.filter(email=email).exists():
+        raise EmailTaken()
+    user = guest or User(email=email)
+    user.email = email
+    user.set_password(password)
+    if language:
+        user.language = language
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Another request registered the same email between our check and our insert.
+        raise EmailTaken() from None
+    return user
+
+
+def user_login(*, email: str, password: str) -> User:
+    """Return the active user with these credentials, or raise the same error whatever was wrong.
+
+    Django's ModelBackend hashes the password even when the email is unknown, so the answer
+    takes as long for an unknown email as for a wrong password.
+    """
+    user = authenticate(email=email, password=password)
+    if user is None:
+        raise InvalidCredentials()
+    user.last_login = timezone.now()
+    user.save(update_fields=["last_login"])
+    return user
+
+
+def guest_sign_in(*, client_id: str | None, language: str | None = None) -> tuple[User, bool]:
+    """Return the guest account bound to the device id, creating it when new; (user, created)."""
+    if client_id:
+        user = User.objects.filter(client_id=client_id).first()
+        if user is None:
+            try:
+                with transaction.atomic():
+                    return _create_guest(client_id=client_id, language=language), True
+            except IntegrityError:
+                user = User.objects.get(client_id=client_id)
+        if not user.is_guest:
+            raise GuestSignInRefused()
+        if not user.is_active:
+            raise AccountDisabled()
+        return user, False
+    return _create_guest(client_id=None, language=language), True
+
+
+def _create_guest(*, client_id: str | None, language: str | None) -> User:
+    fields = {"client_id": client_id} if client_id else {}
+    if language:
+        fields["language"] = language
+    return User.objects.create_user(**fields)
+
+
+@transaction.atomic
+def user_logout(*, user: User) -> int:
+    """End every session of the user: revoke all refresh tokens and all earlier access tokens.
+
+    Returns how many refresh tokens were revoked.
+    """
+    now = timezone.now()
+    live = OutstandingToken.objects.filter(user=user, expires_at__gt=now, blacklistedtoken__isnull=True)
+    revoked = BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in live], ignore_conflicts=True
+    )
+    # Token "iat" claims have whole seconds; a token issued later in this same second (a new
+    # login right after logout) must stay valid.
+    user.tokens_valid_after = now.replace(microsecond=0)
+    user.save(update_fields=["tokens_valid_after"])
+    return len(revoked)
+
+
+@transaction.atomic
+def token_refresh(*, refresh_token: str) -> dict:
+    """Exchange a refresh token for a new pair; the used token is revoked (rotation).
+
+    The token's row is locked, so the same token presented twice at once rotates only once.
+    """
+    try:
+        refresh = RefreshToken(refresh_token)
+    except TokenError:
+        raise InvalidRefreshToken() from None
+    outstanding = OutstandingToken.objects.select_for_update().filter(jti=refresh[jwt_settings.JTI_CLAIM]).first()
+    if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
+        raise InvalidRefreshToken()
+    user = User.objects.filter(pk=refresh.get(jwt_settings.USER_ID_CLAIM), is_active=True).first()
+    if user is None or (user.tokens_valid_after and refresh.get("iat", 0) < user.tokens_valid_after.timestamp()):
+        raise InvalidRefreshToken()
+    BlacklistedToken.objects.create(token=outstanding)
+    return user_tokens(user=user)
+
+
+def preferences_of(*, user: User) -> UserPreferences:
+    """Return the user's preferences, creating the row if an older account lacks one."""
+    preferences, _created = UserPreferences.objects.select_related("preferred_category").get_or_create(user=user)
+    return preferences
+
+
+@transaction.atomic
+def preferences_update(*, user: User, language: str | None = None, **changes) -> UserPreferences:
+    """Change the user's preferences (and language, which lives on the user); return them."""
+    if language and language != user.language:
+        user.language = language
+        user.save(update_fields=["language", "updated_at"])
+    preferences = preferences_of(user=user)
+    for field, value in changes.items():
+        setattr(preferences, field, value)
+    preferences.save()
+    return preferences
+
+
+def onboarding_complete(*, user: User, goals: list[str], category) -> UserPreferences:
+    """Record the onboarding answers and mark onboarding done."""
+    return preferences_update(
+        user=user, selected_goals=goals, preferred_category=category, has_completed_onboarding=True
+    )
+
+
+EDITORS_GROUP = "Editors"
+
+
+@transaction.atomic
+def editor_create(*, email: str, password: str) -> User:
+    """Create (or promote) a staff account in the Editors group; return it."""
+    email = normalize_email(email)
+    user = User.objects.filter(email=email).first() or User(email=email)
+    user.is_staff = True
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    return user

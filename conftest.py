@@ -1,0 +1,118 @@
+"""The cast shared by every app's tests: users, clients and small content builders."""
+
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from accounts.services import EDITORS_GROUP, user_tokens
+from catalog.models import Category
+from plans.models import Plan, PlanStep, StepItem
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start every test with an empty cache (payloads, content version and throttle counters)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+def client_for(user: User) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {user_tokens(user=user)['token']}")
+    return client
+
+
+@pytest.fixture
+def alice(db):
+    return User.objects.create_user(email="alice@example.com", password=PASSWORD)
+
+
+@pytest.fixture
+def bob(db):
+    return User.objects.create_user(email="bob@example.com", password=PASSWORD)
+
+
+@pytest.fixture
+def alice_client(alice):
+    return client_for(alice)
+
+
+@pytest.fixture
+def bob_client(bob):
+    return client_for(bob)
+
+
+@pytest.fixture
+def editor(db):
+    from django.contrib.auth.models import Group
+
+    user = User.objects.create_user(email="editor@example.com", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    return user
+
+
+@pytest.fixture
+def category(db):
+    return make_category("personal_growth", "Personal Growth", name_ru="Личностный рост", icon="🌱")
+
+
+def make_category(code: str, name_en: str = "", **fields) -> Category:
+    return Category.objects.create(code=code, name_en=name_en or code.replace("_", " ").title(), **fields)
+
+
+def make_plan(
+    *,
+    category: Category,
+    day: date | None = None,
+    language: str = "en",
+    title: str = "A plan",
+    steps: int = 3,
+    items: int = 2,
+    **fields,
+) -> Plan:
+    """Create a plan (a template when no day is given) with `steps` steps of `items` videos each."""
+    plan = Plan.objects.create(
+        category=category,
+        plan_date=day,
+        is_template=day is None,
+        language=language,
+        title=title,
+        **fields,
+    )
+    actions = [action for action, _label in PlanStep.Action.choices]
+    for order in range(1, steps + 1):
+        action = actions[(order - 1) % len(actions)]
+        step = PlanStep.objects.create(
+            plan=plan,
+            step_order=order,
+            action_type=action,
+            text_en=f"Step {order}: {action}",
+            text_ru=f"Шаг {order}",
+        )
+        for position in range(items):
+            video_id = f"{7300000000000000000 + plan.pk * 10000 + order * 100 + position}"
+            StepItem.objects.create(
+                plan_step=step,
+                position=position,
+                video_url=f"https://www.tiktok.com/@creator{position}/video/{video_id}",
+                title=f"Video {position}",
+                thumbnail_url=f"https://p16-sign.tiktokcdn.com/demo/{video_id}.jpeg",
+                engagement_score=0.5,
+            )
+    return plan

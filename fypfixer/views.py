@@ -1,0 +1,66 @@
+import logging
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from fypfixer.api import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+CONNECTED = "connected"
+UNAVAILABLE = "unavailable"
+
+
+class HealthSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["healthy", "degraded"])
+    timestamp = serializers.DateTimeField()
+    services = serializers.DictField(child=serializers.ChoiceField(choices=[CONNECTED, UNAVAILABLE]))
+
+
+class DatabaseUnavailable(ApplicationError):
+    status_code = 503
+    code = "service_unavailable"
+    message = "The database is unreachable."
+
+
+def database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as error:
+        logger.error("Health check: database unavailable: %s", error)
+        return UNAVAILABLE
+    return CONNECTED
+
+
+def cache_status() -> str:
+    is_available = getattr(cache, "is_available", None)
+    if is_available is not None:
+        return CONNECTED if is_available() else UNAVAILABLE
+    return CONNECTED
+
+
+class HealthView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = []
+
+    @extend_schema(responses={200: HealthSerializer})
+    def get(self, request):
+        """Report whether the database and the cache answer: 200 when the database does, else 503."""
+        services = {"database": database_status(), "cache": cache_status()}
+        healthy = all(state == CONNECTED for state in services.values())
+        health = {
+            "status": "healthy" if healthy else "degraded",
+            "timestamp": timezone.now().isoformat(),
+            "services": services,
+        }
+        if services["database"] != CONNECTED:
+            raise DatabaseUnavailable(details=health)
+        return Response(health)

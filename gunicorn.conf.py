@@ -1,0 +1,38 @@
+"""gunicorn settings for FYPFixer (used by the Dockerfile and the benchmark).
+
+Every value can be overridden with an environment variable; the defaults suit a small VM.
+"""
+
+import multiprocessing
+import os
+
+# Listen on all interfaces inside a container; put a proxy (or a load balancer) in front.
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+
+# Workers from the CPU count: one process per core is enough with threads, because
+# requests mostly wait on PostgreSQL and Redis.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+
+# Threaded workers keep connections alive (sync workers close each one after a request),
+# so clients and load balancers reuse TCP connections.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+
+# A request that takes longer than this is stuck (the API's slowest path is a password hash).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+
+# Recycle workers now and then, staggered by the jitter so they never restart together;
+# this bounds the damage of any slow memory growth.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "2000"))
+
+# Load the app once in the master, so workers share its memory pages.
+preload_app = True
+
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Trust X-Forwarded-* only from the proxy in front of us.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,218 @@
+"""The editors' tool: a plan, its steps and each step's videos authored on one page."""
+
+from datetime import timedelta
+
+import nested_admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AdminDateWidget
+from django.db import models
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
+from nested_admin.formsets import NestedInlineFormSet, mutable_querydict
+
+from plans.models import Plan, PlanStep, StepItem
+from plans.services import PlanDateTaken, plan_copy_to_date, plans_set_active, steps_park
+
+
+def thumbnail(url: str, size: int = 48):
+    if not url:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="" width="{}" height="{}" style="object-fit:cover;border-radius:4px">', url, size, size
+    )
+
+
+class StepItemInline(nested_admin.NestedTabularInline):
+    model = StepItem
+    extra = 0
+    sortable_field_name = "position"
+    fields = (
+        "position",
+        "video_url",
+        "title",
+        "thumbnail_url",
+        "preview",
+        "creator_username",
+        "video_id",
+        "engagement_score",
+        "reason_text",
+    )
+    readonly_fields = ("preview", "creator_username", "video_id")
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 30})}}
+
+    @admin.display(description="thumbnail")
+    def preview(self, item):
+        return thumbnail(item.thumbnail_url)
+
+
+class StepFormSet(NestedInlineFormSet):
+    """Save steps in their new order, numbered from 1, without breaking the unique order constraint."""
+
+    def process_forms_pre_save(self, forms):
+        forms.sort(key=lambda form: getattr(form, "cleaned_data", {}).get("step_order") or 0)
+        kept = [
+            form for form in forms if not self._should_delete_form(form) and (form._is_initial or form.has_changed())
+        ]
+        for number, form in enumerate(kept, start=1):
+            form.instance.step_order = number
+            with mutable_querydict(form.data):
+                form.data[form.add_prefix("step_order")] = str(number)
+            form.__dict__.pop("changed_data", None)
+        moving = [
+            form.instance.pk
+            for form in forms
+            if form._is_initial
+            and form.instance.pk
+            and (self._should_delete_form(form) or "step_order" in form.changed_data)
+        ]
+        steps_park(step_ids=moving)
+        return forms
+
+
+class PlanStepInline(nested_admin.NestedStackedInline):
+    model = PlanStep
+    formset = StepFormSet
+    extra = 0
+    sortable_field_name = "step_order"
+    inlines = (StepItemInline,)
+    fieldsets = (
+        (None, {"fields": (("step_order", "action_type", "duration_minutes"), ("text_en", "text_ru", "text_es"))}),
+    )
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})}}
+
+
+class CopyToDateForm(forms.Form):
+    day = forms.DateField(label="Copy to date", widget=AdminDateWidget)
+
+
+@admin.register(Plan)
+class PlanAdmin(nested_admin.NestedModelAdmin):
+    inlines = (PlanStepInline,)
+    list_display = (
+        "title",
+        "category",
+        "language",
+        "kind",
+        "plan_date",
+        "is_active",
+        "steps_count",
+        "items_count",
+        "updated_at",
+    )
+    list_filter = ("category", "language", "is_template", "is_active", "plan_date")
+    list_select_related = ("category",)
+    search_fields = ("title", "steps__text_en", "steps__text_ru", "steps__text_es")
+    date_hierarchy = "plan_date"
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("title", ("category", "language"))}),
+        ("When it is served", {"fields": (("is_template", "plan_date", "is_active"),)}),
+        (None, {"fields": (("created_at", "updated_at"),)}),
+    )
+    actions = ("copy_to_date", "activate", "deactivate")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(user__isnull=True)
+            .annotate(steps_count=Count("steps", distinct=True), items_count=Count("steps__items", distinct=True))
+        )
+
+    @admin.display(description="kind", ordering="is_template")
+    def kind(self, plan):
+        return "template" if plan.is_template else "dated"
+
+    @admin.display(description="steps", ordering="steps_count")
+    def steps_count(self, plan):
+        return plan.steps_count
+
+    @admin.display(description="videos", ordering="items_count")
+    def items_count(self, plan):
+        return plan.items_count
+
+    @admin.action(description="Copy selected plans to a date…", permissions=["add"])
+    def copy_to_date(self, request, queryset):
+        form = CopyToDateForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            day = form.cleaned_data["day"]
+            for plan in queryset:
+                try:
+                    copy = plan_copy_to_date(plan=plan, day=day)
+                except PlanDateTaken as error:
+                    self.message_user(request, error.message, messages.WARNING)
+                else:
+                    self.message_user(request, f"Copied “{plan.title}” to {day:%Y-%m-%d} (plan #{copy.pk}).")
+            return None
+        if not form.is_bound:
+            form = CopyToDateForm(initial={"day": timezone.localdate() + timedelta(days=1)})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Copy plans to a date",
+            "opts": self.model._meta,
+            "plans": queryset,
+            "form": form,
+            "media": self.media + form.media,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/plans/plan/copy_to_date.html", context)
+
+    @admin.action(description="Activate selected plans", permissions=["change"])
+    def activate(self, request, queryset):
+        self._set_active(request, queryset, active=True)
+
+    @admin.action(description="Deactivate selected plans", permissions=["change"])
+    def deactivate(self, request, queryset):
+        self._set_active(request, queryset, active=False)
+
+    def _set_active(self, request, queryset, *, active: bool):
+        changed, refused = plans_set_active(plans=queryset, active=active)
+        verb = "Activated" if active else "Deactivated"
+        self.message_user(request, f"{verb} {len(changed)} plan(s).")
+        for plan in refused:
+            self.message_user(
+                request,
+                f"“{plan.title}” was not activated: {plan.category} already has an active "
+                f"{plan.get_language_display()} plan on {plan.plan_date:%Y-%m-%d}.",
+                messages.WARNING,
+            )
+
+
+@admin.register(StepItem)
+class StepItemAdmin(admin.ModelAdmin):
+    list_display = ("preview", "title", "creator_username", "video_id", "plan", "step")
+    list_display_links = ("preview", "title")
+    list_select_related = ("plan_step__plan",)
+    list_filter = ("plan_step__plan__category", "plan_step__action_type")
+    search_fields = ("creator_username", "title", "video_id")
+    readonly_fields = ("video_id", "creator_username", "preview", "created_at")
+    raw_id_fields = ("plan_step",)
+    fields = (
+        "plan_step",
+        "position",
+        "video_url",
+        "video_id",
+        "creator_username",
+        "title",
+        "thumbnail_url",
+        "preview",
+        "engagement_score",
+        "reason_text",
+        "created_at",
+    )
+
+    @admin.display(description="thumbnail")
+    def preview(self, item):
+        return thumbnail(item.thumbnail_url)
+
+    @admin.display(description="plan")
+    def plan(self, item):
+        return item.plan_step.plan
+
+    @admin.display(description="step")
+    def step(self, item):
+        return f"{item.plan_step.step_order}. {item.plan_step.get_action_type_display()}"

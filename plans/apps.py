@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "plans"
+
+    def ready(self):
+        from plans import signals  # noqa: F401

@@ -1,0 +1,117 @@
+from datetime import date
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+
+from catalog.selectors import active_category
+from fypfixer.api import NotFoundError
+from fypfixer.content_cache import cached_content
+from fypfixer.i18n import DEFAULT_LANGUAGE
+from plans.models import Plan, PlanStep
+from plans.serializers import PlanSerializer, PlanSummarySerializer
+
+
+class CategoryNotFound(NotFoundError):
+    message = "There is no active category with this code."
+
+
+class PlanNotFound(NotFoundError):
+    message = "There is no plan for this category yet."
+
+
+def public_plans():
+    """Return active editor-authored plans of active categories."""
+    return Plan.objects.filter(is_active=True, user__isnull=True, category__is_active=True)
+
+
+def with_steps_and_items(plans):
+    """Return the plans with their category, steps and items loaded in three queries in all."""
+    return plans.select_related("category").prefetch_related(
+        Prefetch("steps", queryset=PlanStep.objects.prefetch_related("items"))
+    )
+
+
+def daily_plan(*, category_code: str, language: str, day: date) -> Plan | None:
+    """Return the plan to serve for the category on the day, with steps and items.
+
+    Preference order: the day's dated plan in the language, a template in the language,
+    then the same two in English. Among templates the newest wins.
+    """
+    languages = {language, DEFAULT_LANGUAGE}
+    candidates = (
+        public_plans()
+        .filter(category__code=category_code, language__in=languages)
+        .filter(Q(is_template=False, plan_date=day) | Q(is_template=True))
+        .annotate(
+            rank=Case(
+                When(language=language, is_template=False, then=Value(0)),
+                When(language=language, then=Value(1)),
+                When(is_template=False, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "-created_at", "-id")
+    )
+    return with_steps_and_items(candidates).first()
+
+
+def daily_plan_payload(*, category_code: str, language: str, day: date) -> dict:
+    """Return the serialized daily plan (cached), or raise a 404 error."""
+
+    def build():
+        plan = daily_plan(category_code=category_code, language=language, day=day)
+        if plan is None:
+            if active_category(code=category_code) is None:
+                raise CategoryNotFound()
+            raise PlanNotFound()
+        return PlanSerializer(plan, context={"language": language}).data
+
+    return cached_content("daily-plan", category_code, language, day.isoformat(), build=build)
+
+
+def plan_payload(*, plan_id: int, language: str) -> dict:
+    """Return one serialized public plan with its steps and items (cached), or raise 404."""
+
+    def build():
+        plan = with_steps_and_items(public_plans().filter(pk=plan_id)).first()
+        if plan is None:
+            raise NotFoundError("There is no plan with this id.")
+        return PlanSerializer(plan, context={"language": language}).data
+
+    return cached_content("plan", plan_id, language, build=build)
+
+
+def template_plan_page_payload(*, category_code: str | None, language: str, limit: int, offset: int) -> dict:
+    """Return one page of active template plans, newest first, in the contract's shape (cached)."""
+
+    def build():
+        plans = public_plans().filter(is_template=True, language=language)
+        if category_code:
+            category = active_category(code=category_code)
+            if category is None:
+                raise CategoryNotFound()
+            plans = plans.filter(category=category)
+        total = plans.count()
+        page = plans.select_related("category").annotate(steps_count=Count("steps"))[offset : offset + limit]
+        return {
+            "plans": PlanSummarySerializer(page, many=True, context={"language": language}).data,
+            "pagination": {"total": total, "limit": limit, "offset": offset},
+        }
+
+    return cached_content("plan-page", category_code or "", language, limit, offset, build=build)
+
+
+def completed_step_ids(*, user, step_ids: list[int]) -> set[int]:
+    """Return which of the steps the user has completed, in one query."""
+    if not step_ids:
+        return set()
+    return set(PlanStep.objects.filter(pk__in=step_ids, progress__user=user).values_list("pk", flat=True))
+
+
+def with_progress(plan: dict, completed: set[int]) -> dict:
+    """Return a copy of a serialized plan with `completed` on each step and the plan's `progress`."""
+    steps = [{**step, "completed": step["id"] in completed} for step in plan["steps"]]
+    done = sum(step["completed"] for step in steps)
+    total = len(steps)
+    progress = {"completed": done, "total": total, "percentage": done * 100 // total if total else 0}
+    return {**plan, "steps": steps, "progress": progress}

@@ -1,0 +1,102 @@
+from rest_framework import serializers
+
+from catalog.serializers import CategorySerializer
+from fypfixer.query import LocalizedQuerySerializer
+from plans.models import Plan, PlanStep, StepItem
+
+
+class StepItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StepItem
+        fields = (
+            "id",
+            "video_id",
+            "creator_username",
+            "title",
+            "thumbnail_url",
+            "video_url",
+            "engagement_score",
+            "reason_text",
+        )
+        read_only_fields = fields
+
+
+class PlanStepSerializer(serializers.ModelSerializer):
+    """A step with its text in the language given in the serializer context."""
+
+    text = serializers.SerializerMethodField()
+    items = StepItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PlanStep
+        fields = ("id", "step_order", "action_type", "text", "duration_minutes", "items")
+        read_only_fields = fields
+
+    def get_text(self, step) -> str:
+        return step.text(self.context["language"])
+
+
+class PlanSummarySerializer(serializers.ModelSerializer):
+    """A plan without its steps, as in lists."""
+
+    category = CategorySerializer(read_only=True)
+    steps_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = ("id", "title", "plan_date", "language", "category", "steps_count")
+        read_only_fields = fields
+
+
+class PaginationSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    limit = serializers.IntegerField()
+    offset = serializers.IntegerField()
+
+
+class PlanPageSerializer(serializers.Serializer):
+    plans = PlanSummarySerializer(many=True)
+    pagination = PaginationSerializer()
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    category = CategorySerializer(read_only=True)
+    steps = PlanStepSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = ("id", "title", "plan_date", "language", "category", "steps")
+        read_only_fields = fields
+
+
+class PlanProgressSerializer(serializers.Serializer):
+    completed = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percentage = serializers.IntegerField(help_text="Completed steps in percent, rounded down.")
+
+
+class PlanStepWithProgressSerializer(PlanStepSerializer):
+    completed = serializers.BooleanField(required=False, help_text="Only when the request is authenticated.")
+
+    class Meta(PlanStepSerializer.Meta):
+        fields = (*PlanStepSerializer.Meta.fields, "completed")
+
+
+class PlanWithProgressSerializer(PlanSerializer):
+    """The documented shape of a plan response: `completed` and `progress` come with a token."""
+
+    steps = PlanStepWithProgressSerializer(many=True, read_only=True)
+    progress = PlanProgressSerializer(required=False, help_text="Only when the request is authenticated.")
+
+    class Meta(PlanSerializer.Meta):
+        fields = (*PlanSerializer.Meta.fields, "progress")
+
+
+class PlanListQuerySerializer(LocalizedQuerySerializer):
+    category = serializers.SlugField(max_length=32, required=False, help_text="A category code.")
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
+    offset = serializers.IntegerField(required=False, min_value=0, max_value=10**9, default=0)
+
+
+class DailyPlanQuerySerializer(LocalizedQuerySerializer):
+    category = serializers.SlugField(max_length=32, default="personal_growth", help_text="A category code.")

@@ -1,0 +1,36 @@
+from django.db.models import Q
+from django.utils import timezone
+
+from fypfixer.api import NotFoundError
+from plans.models import PlanStep
+from progress.models import UserProgress
+
+
+class StepNotFound(NotFoundError):
+    message = "This step is not part of that plan."
+
+
+def visible_step(*, user, step_id: int, plan_id: int | None = None) -> PlanStep:
+    """Return a step of an active plan the user may follow (editors' plans or their own), or raise 404."""
+    steps = PlanStep.objects.select_related("plan").filter(pk=step_id, plan__is_active=True)
+    if plan_id is not None:
+        steps = steps.filter(plan_id=plan_id)
+    step = steps.filter(Q(plan__user__isnull=True) | Q(plan__user=user)).first()
+    if step is None:
+        raise StepNotFound()
+    return step
+
+
+def step_complete(*, user, step: PlanStep) -> tuple[UserProgress, bool]:
+    """Mark the step completed for the user; return the progress row and whether it is new.
+
+    Idempotent: completing twice keeps the first completion time. Concurrent calls are safe,
+    the unique (user, step) constraint lets exactly one insert win.
+    """
+    return UserProgress.objects.get_or_create(user=user, step=step, defaults={"completed_at": timezone.now()})
+
+
+def step_uncomplete(*, user, step: PlanStep) -> bool:
+    """Forget that the user completed the step; return whether there was anything to forget."""
+    deleted, _ = UserProgress.objects.filter(user=user, step=step).delete()
+    return deleted > 0
