@@ -35,10 +35,24 @@ class AccountDisabled(ForbiddenError):
     message = "This account is disabled."
 
 
+# A claim with the exact issue time (the standard "iat" has whole seconds), compared with
+# User.tokens_valid_after so a logout ends older sessions but not a login a moment later.
+ISSUED_AT_CLAIM = "issued_at"
+
+
 def user_tokens(*, user: User) -> dict:
     """Return a new access token and refresh token for the user (the refresh token is recorded)."""
     refresh = RefreshToken.for_user(user)
+    refresh[ISSUED_AT_CLAIM] = timezone.now().timestamp()
     return {"token": str(refresh.access_token), "refresh_token": str(refresh)}
+
+
+def token_revoked(*, user: User, token) -> bool:
+    """True when the token was issued before the user's last logout."""
+    if user.tokens_valid_after is None:
+        return False
+    issued_at = token.get(ISSUED_AT_CLAIM, token.get("iat", 0))
+    return issued_at < user.tokens_valid_after.timestamp()
 
 
 @transaction.atomic
@@ -112,9 +126,7 @@ def user_logout(*, user: User) -> int:
     revoked = BlacklistedToken.objects.bulk_create(
         [BlacklistedToken(token=token) for token in live], ignore_conflicts=True
     )
-    # Token "iat" claims have whole seconds; a token issued later in this same second (a new
-    # login right after logout) must stay valid.
-    user.tokens_valid_after = now.replace(microsecond=0)
+    user.tokens_valid_after = now
     user.save(update_fields=["tokens_valid_after"])
     return len(revoked)
 
@@ -129,11 +141,16 @@ def token_refresh(*, refresh_token: str) -> dict:
         refresh = RefreshToken(refresh_token)
     except TokenError:
         raise InvalidRefreshToken() from None
-    outstanding = OutstandingToken.objects.select_for_update().filter(jti=refresh[jwt_settings.JTI_CLAIM]).first()
+    outstanding = (
+        OutstandingToken.objects.select_for_update(of=("self",))
+        .filter(jti=refresh[jwt_settings.JTI_CLAIM])
+        .order_by()
+        .first()
+    )
     if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
         raise InvalidRefreshToken()
     user = User.objects.filter(pk=refresh.get(jwt_settings.USER_ID_CLAIM), is_active=True).first()
-    if user is None or (user.tokens_valid_after and refresh.get("iat", 0) < user.tokens_valid_after.timestamp()):
+    if user is None or token_revoked(user=user, token=refresh):
         raise InvalidRefreshToken()
     BlacklistedToken.objects.create(token=outstanding)
     return user_tokens(user=user)

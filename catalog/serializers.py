@@ -3,7 +3,7 @@ import re
 from rest_framework import serializers
 
 from catalog.models import Category
-from fypfixer.query import LocalizedQuerySerializer
+from fypfixer.query import LanguageQuerySerializer
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,32}$")
 
@@ -26,7 +26,7 @@ class CategoryListSerializer(serializers.Serializer):
     categories = CategorySerializer(many=True)
 
 
-class CategoryListQuerySerializer(LocalizedQuerySerializer):
+class CategoryListQuerySerializer(LanguageQuerySerializer):
     include_premium = serializers.BooleanField(required=False, default=False)
 
 

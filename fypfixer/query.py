@@ -4,6 +4,8 @@ import zoneinfo
 from datetime import date, datetime
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fypfixer.i18n import DEFAULT_LANGUAGE, Language, language_from_accept_header, normalize_language
@@ -23,29 +25,26 @@ class LanguageField(serializers.ChoiceField):
         return super().to_internal_value(data)
 
 
-class TimeZoneField(serializers.CharField):
-    """An IANA time zone name such as Europe/Madrid."""
+@extend_schema_field(OpenApiTypes.STR)
+class TimeZoneField(serializers.Field):
+    """An IANA time zone name such as Europe/Madrid, validated into a ZoneInfo."""
 
-    def __init__(self, **kwargs):
-        super().__init__(max_length=64, **kwargs)
+    default_error_messages = {"invalid": "Unknown time zone; use an IANA name such as Europe/Madrid."}
 
     def to_internal_value(self, data):
-        name = super().to_internal_value(data)
+        if not isinstance(data, str) or not 0 < len(data) <= 64 or "\x00" in data:
+            self.fail("invalid")
         try:
-            return zoneinfo.ZoneInfo(name)
+            return zoneinfo.ZoneInfo(data)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-            raise serializers.ValidationError(
-                f"Unknown time zone {name!r}; use an IANA name such as Europe/Madrid."
-            ) from None
+            self.fail("invalid")
+
+    def to_representation(self, value):
+        return str(value)
 
 
-class DayQuerySerializer(serializers.Serializer):
-    """The `tz` query parameter: the user's calendar day is today's date in that zone.
-
-    The zone may also come in the X-Timezone header; UTC when neither is given.
-    """
-
-    tz = TimeZoneField(required=False, help_text="IANA time zone of the user's calendar day (default UTC).")
+class QuerySerializer(serializers.Serializer):
+    """Validates a request's query parameters; invalid ones are a 400 with the field named."""
 
     @classmethod
     def from_request(cls, request, **kwargs):
@@ -57,6 +56,15 @@ class DayQuerySerializer(serializers.Serializer):
         query.is_valid(raise_exception=True)
         return query
 
+
+class DayQuerySerializer(QuerySerializer):
+    """The `tz` query parameter: the user's calendar day is today's date in that zone.
+
+    The zone may also come in the X-Timezone header; UTC when neither is given.
+    """
+
+    tz = TimeZoneField(required=False, help_text="IANA time zone of the user's calendar day (default UTC).")
+
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return self.validated_data.get("tz") or timezone.get_default_timezone()
@@ -66,8 +74,8 @@ class DayQuerySerializer(serializers.Serializer):
         return datetime.now(tz=self.zone).date()
 
 
-class LocalizedQuerySerializer(DayQuerySerializer):
-    """`lang` (or `language`) and `tz` query parameters.
+class LanguageQuerySerializer(QuerySerializer):
+    """`lang` (or `language`) query parameters.
 
     The language is the first of: the query parameter, the signed-in user's language, the
     Accept-Language header, English.

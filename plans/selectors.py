@@ -92,7 +92,11 @@ def template_plan_page_payload(*, category_code: str | None, language: str, limi
                 raise CategoryNotFound()
             plans = plans.filter(category=category)
         total = plans.count()
-        page = plans.select_related("category").annotate(steps_count=Count("steps"))[offset : offset + limit]
+        page = (
+            plans.select_related("category")
+            .annotate(steps_count=Count("steps"))
+            .order_by("-created_at", "-id")[offset : offset + limit]
+        )
         return {
             "plans": PlanSummarySerializer(page, many=True, context={"language": language}).data,
             "pagination": {"total": total, "limit": limit, "offset": offset},

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from catalog.serializers import CategorySerializer
-from fypfixer.query import LocalizedQuerySerializer
+from fypfixer.query import DayQuerySerializer, LanguageQuerySerializer
 from plans.models import Plan, PlanStep, StepItem
 
 
@@ -92,11 +92,11 @@ class PlanWithProgressSerializer(PlanSerializer):
         fields = (*PlanSerializer.Meta.fields, "progress")
 
 
-class PlanListQuerySerializer(LocalizedQuerySerializer):
+class PlanListQuerySerializer(LanguageQuerySerializer):
     category = serializers.SlugField(max_length=32, required=False, help_text="A category code.")
     limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
     offset = serializers.IntegerField(required=False, min_value=0, max_value=10**9, default=0)
 
 
-class DailyPlanQuerySerializer(LocalizedQuerySerializer):
+class DailyPlanQuerySerializer(LanguageQuerySerializer, DayQuerySerializer):
     category = serializers.SlugField(max_length=32, default="personal_growth", help_text="A category code.")

@@ -3,7 +3,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fypfixer.query import LocalizedQuerySerializer
+from fypfixer.query import LanguageQuerySerializer
 from plans.selectors import (
     completed_step_ids,
     daily_plan_payload,
@@ -30,7 +30,7 @@ def personalized(request, plan: dict) -> dict:
 class PlanListView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[PlanListQuerySerializer], responses=PlanPageSerializer)
+    @extend_schema(parameters=[PlanListQuerySerializer], responses=PlanPageSerializer, operation_id="plans_list")
     def get(self, request):
         """List active template plans, newest first, a page at a time."""
         query = PlanListQuerySerializer.from_request(request)
@@ -46,10 +46,10 @@ class PlanListView(APIView):
 class PlanDetailView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[LocalizedQuerySerializer], responses=PlanWithProgressSerializer)
+    @extend_schema(parameters=[LanguageQuerySerializer], responses=PlanWithProgressSerializer)
     def get(self, request, plan_id: int):
         """Return one plan with its steps and video items."""
-        query = LocalizedQuerySerializer.from_request(request)
+        query = LanguageQuerySerializer.from_request(request)
         plan = plan_payload(plan_id=plan_id, language=query.language_code)
         return Response(personalized(request, plan))
 
