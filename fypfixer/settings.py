@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "catalog",
     "plans",
     "progress",
+    "webclient",
 ]
 
 MIDDLEWARE = [

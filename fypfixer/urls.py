@@ -15,6 +15,7 @@ api_patterns = [
     path("", include("catalog.urls")),
     path("", include("plans.urls")),
     path("", include("progress.urls")),
+    path("", include("webclient.urls")),
     path("health", HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

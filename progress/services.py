@@ -3,7 +3,9 @@ from django.utils import timezone
 
 from fypfixer.api import NotFoundError
 from plans.models import PlanStep
+from progress.gamification import PLAN_COMPLETED_XP, action_xp
 from progress.models import UserProgress
+from progress.selectors import plan_completed
 
 
 class StepNotFound(NotFoundError):
@@ -34,3 +36,16 @@ def step_uncomplete(*, user, step: PlanStep) -> bool:
     """Forget that the user completed the step; return whether there was anything to forget."""
     deleted, _ = UserProgress.objects.filter(user=user, step=step).delete()
     return deleted > 0
+
+
+def step_complete_with_xp(*, user, step: PlanStep) -> tuple[UserProgress, int, bool]:
+    """Complete the step; return (progress, XP earned now, whether the plan is now complete).
+
+    XP is earned once per completion: completing an already completed step earns 0.
+    """
+    progress, created = step_complete(user=user, step=step)
+    completed_plan = plan_completed(user=user, plan_id=step.plan_id)
+    earned = 0
+    if created:
+        earned = action_xp(step.action_type) + (PLAN_COMPLETED_XP if completed_plan else 0)
+    return progress, earned, completed_plan

@@ -1,0 +1,104 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from fypfixer.query import DayQuerySerializer
+from plans.selectors import daily_plan_payload
+from progress.gamification import next_milestone
+from progress.selectors import completion_days, completion_times, streaks, xp_summary
+from progress.services import step_complete_with_xp, step_uncomplete, visible_step
+from webclient.serializers import (
+    ActionResultSerializer,
+    StatsSerializer,
+    StreakSerializer,
+    TodayPlanSerializer,
+    TodayQuerySerializer,
+    today_plan,
+)
+
+
+class TodayPlanView(APIView):
+    @extend_schema(parameters=[TodayQuerySerializer], responses=TodayPlanSerializer, operation_id="v1_plans_today")
+    def get(self, request):
+        """Return today's plan for the user as actions, with what they completed."""
+        query = TodayQuerySerializer.from_request(request)
+        plan = daily_plan_payload(
+            category_code=query.validated_data["category"], language=query.language_code, day=query.today
+        )
+        step_ids = [step["id"] for step in plan["steps"]]
+        completed_at = completion_times(user=request.user, step_ids=step_ids)
+        return Response(today_plan(plan, completed_at=completed_at, day=query.today))
+
+
+class ActionCompleteView(APIView):
+    @extend_schema(request=None, responses=ActionResultSerializer)
+    def post(self, request, action_id: int):
+        """Complete an action (a plan step); the same as completing the step in /api/plans/."""
+        step = visible_step(user=request.user, step_id=action_id)
+        progress, earned, plan_completed = step_complete_with_xp(user=request.user, step=step)
+        result = {
+            "actionId": str(step.pk),
+            "completed": True,
+            "completedAt": progress.completed_at,
+            "xpEarned": earned,
+            "planCompleted": plan_completed,
+        }
+        return Response(ActionResultSerializer(result).data)
+
+
+class ActionUncompleteView(APIView):
+    @extend_schema(request=None, responses=ActionResultSerializer)
+    def post(self, request, action_id: int):
+        """Undo an action's completion."""
+        step = visible_step(user=request.user, step_id=action_id)
+        step_uncomplete(user=request.user, step=step)
+        result = {
+            "actionId": str(step.pk),
+            "completed": False,
+            "completedAt": None,
+            "xpEarned": 0,
+            "planCompleted": False,
+        }
+        return Response(ActionResultSerializer(result).data)
+
+
+class StreakView(APIView):
+    @extend_schema(parameters=[DayQuerySerializer], responses=StreakSerializer)
+    def get(self, request):
+        """Return the user's streaks, next milestone, total XP and level."""
+        query = DayQuerySerializer.from_request(request)
+        current, longest = streaks(completion_days(user=request.user, zone=query.zone), today=query.today)
+        xp = xp_summary(user=request.user)
+        streak = {
+            "currentStreak": current,
+            "longestStreak": longest,
+            "nextMilestone": next_milestone(current),
+            "totalXp": xp["xp"],
+            "level": xp["level"],
+        }
+        return Response(StreakSerializer(streak).data)
+
+
+class StatsView(APIView):
+    @extend_schema(parameters=[DayQuerySerializer], responses=StatsSerializer)
+    def get(self, request):
+        """Return the user's streak and game statistics."""
+        query = DayQuerySerializer.from_request(request)
+        days = completion_days(user=request.user, zone=query.zone)
+        current, longest = streaks(days, today=query.today)
+        xp = xp_summary(user=request.user)
+        stats = {
+            "streak": {
+                "currentStreak": current,
+                "longestStreak": longest,
+                "lastActiveDate": days[-1] if days else None,
+                "nextMilestone": next_milestone(current),
+            },
+            "gamification": {
+                "level": xp["level"],
+                "xp": xp["xp"],
+                "actionsCompleted": xp["actions_completed"],
+                "plansCompleted": xp["plans_completed"],
+            },
+        }
+        return Response(StatsSerializer(stats).data)
