@@ -78,7 +78,7 @@ def test_the_web_clients_whole_session(todays_plan):
     assert today["categoryCode"] == "personal_growth"
     assert today["categoryName"] == "Personal Growth"
     assert today["progress"] == {"completed": 0, "total": 5, "percentage": 0}
-    follow, like, save, not_interested, watch = today["actions"]
+    follow, like, _save, not_interested, _watch = today["actions"]
     assert follow == {
         "id": str(todays_plan.steps.get(step_order=1).pk),
         "type": "follow",
@@ -220,8 +220,24 @@ def test_levels_at_their_boundaries(xp, level):
 
 @pytest.mark.parametrize(
     ("streak", "milestone"),
-    [(0, 3), (2, 3), (3, 7), (6, 7), (7, 14), (13, 14), (14, 21), (21, 30), (30, 60), (60, 90), (90, 180)]
-    + [(179, 180), (180, 365), (364, 365), (365, None), (1000, None)],
+    [
+        (0, 3),
+        (2, 3),
+        (3, 7),
+        (6, 7),
+        (7, 14),
+        (13, 14),
+        (14, 21),
+        (21, 30),
+        (30, 60),
+        (60, 90),
+        (90, 180),
+        (179, 180),
+        (180, 365),
+        (364, 365),
+        (365, None),
+        (1000, None),
+    ],
 )
 def test_milestones_at_their_boundaries(streak, milestone):
     assert next_milestone(streak) == milestone
