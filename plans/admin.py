@@ -17,6 +17,9 @@ from nested_admin.formsets import NestedInlineFormSet, mutable_querydict
 from plans.models import Plan, PlanStep, StepItem
 from plans.services import PlanDateTaken, plan_copy_to_date, plans_set_active, steps_park
 
+# Addresses pasted without a scheme are taken as https.
+URL_FIELD = {"assume_scheme": "https"}
+
 
 def thumbnail(url: str, size: int = 48):
     if not url:
@@ -42,7 +45,10 @@ class StepItemInline(nested_admin.NestedTabularInline):
         "reason_text",
     )
     readonly_fields = ("preview", "creator_username", "video_id")
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 30})}}
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 30})},
+        models.URLField: URL_FIELD,
+    }
 
     @admin.display(description="thumbnail")
     def preview(self, item):
@@ -70,6 +76,11 @@ class StepFormSet(NestedInlineFormSet):
             and (self._should_delete_form(form) or "step_order" in form.changed_data)
         ]
         steps_park(step_ids=moving)
+        # A deleted step takes its videos with it: their forms must not be saved afterwards.
+        for form in forms:
+            if self._should_delete_form(form):
+                for nested in getattr(form, "nested_formsets", []):
+                    nested.parent_deleted = True
         return forms
 
 
@@ -114,6 +125,13 @@ class PlanAdmin(nested_admin.NestedModelAdmin):
         (None, {"fields": (("created_at", "updated_at"),)}),
     )
     actions = ("copy_to_date", "activate", "deactivate")
+
+    def save_formset(self, request, form, formset, change):
+        if getattr(formset, "parent_deleted", False):
+            # The videos of a deleted step went with it (see StepFormSet).
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        super().save_formset(request, form, formset, change)
 
     def get_queryset(self, request):
         return (
@@ -191,6 +209,7 @@ class StepItemAdmin(admin.ModelAdmin):
     search_fields = ("creator_username", "title", "video_id")
     readonly_fields = ("video_id", "creator_username", "preview", "created_at")
     raw_id_fields = ("plan_step",)
+    formfield_overrides = {models.URLField: URL_FIELD}
     fields = (
         "plan_step",
         "position",

@@ -36,7 +36,7 @@ class Plan(TimestampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["category", "plan_date", "language"],
-                condition=Q(is_template=False, is_active=True, user__isnull=True),
+                condition=Q(is_template=False, is_active=True),
                 name="plan_one_active_dated_plan_per_day",
                 violation_error_message=("There is already an active plan for this category, date and language."),
             ),

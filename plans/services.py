@@ -26,7 +26,6 @@ def _active_dated_plan_exists(*, plan: Plan, day: date) -> bool:
         plan_date=day,
         is_template=False,
         is_active=True,
-        user__isnull=True,
     ).exists()
 
 

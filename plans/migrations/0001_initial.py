@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='plan',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True), ('is_template', False), ('user__isnull', True)), fields=('category', 'plan_date', 'language'), name='plan_one_active_dated_plan_per_day', violation_error_message='There is already an active plan for this category, date and language.'),
+            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True), ('is_template', False)), fields=('category', 'plan_date', 'language'), name='plan_one_active_dated_plan_per_day', violation_error_message='There is already an active plan for this category, date and language.'),
         ),
         migrations.AddConstraint(
             model_name='plan',
