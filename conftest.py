@@ -7,7 +7,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from accounts.services import EDITORS_GROUP, user_tokens
+from accounts.services import editor_create, user_tokens
 from catalog.models import Category
 from plans.models import Plan, PlanStep, StepItem
 
@@ -60,11 +60,7 @@ def bob_client(bob):
 
 @pytest.fixture
 def editor(db):
-    from django.contrib.auth.models import Group
-
-    user = User.objects.create_user(email="editor@example.com", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
-    return user
+    return editor_create(email="editor@example.com", password=PASSWORD)
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
@@ -183,6 +183,24 @@ def onboarding_complete(*, user: User, goals: list[str], category) -> UserPrefer
 
 
 EDITORS_GROUP = "Editors"
+# What editors may touch: curated content, and nothing of users, tokens or progress.
+# (plans/migrations/0002_editors_group.py creates the same group on migrate.)
+EDITOR_PERMISSIONS = {"catalog": ["category"], "plans": ["plan", "planstep", "stepitem"]}
+
+
+def editors_group() -> Group:
+    """Return the Editors group with exactly its content permissions (recreated if it was deleted)."""
+    group, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
+    codenames = [
+        f"{action}_{model}"
+        for models in EDITOR_PERMISSIONS.values()
+        for model in models
+        for action in ("add", "change", "delete", "view")
+    ]
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=EDITOR_PERMISSIONS, codename__in=codenames)
+    )
+    return group
 
 
 @transaction.atomic
@@ -193,5 +211,5 @@ def editor_create(*, email: str, password: str) -> User:
     user.is_staff = True
     user.set_password(password)
     user.save()
-    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    user.groups.add(editors_group())
     return user

@@ -10,6 +10,10 @@ from fypfixer.views import HealthView
 
 register_converter(IdConverter, "id")
 
+admin.site.site_header = "FYPFixer editors"
+admin.site.site_title = "FYPFixer admin"
+admin.site.index_title = "Curate categories and daily plans"
+
 api_patterns = [
     path("", include("accounts.urls")),
     path("", include("catalog.urls")),

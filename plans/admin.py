@@ -31,6 +31,8 @@ def thumbnail(url: str, size: int = 48):
 
 class StepItemInline(nested_admin.NestedTabularInline):
     model = StepItem
+    verbose_name = "video"
+    verbose_name_plural = "videos"
     extra = 0
     sortable_field_name = "position"
     fields = (
@@ -86,6 +88,8 @@ class StepFormSet(NestedInlineFormSet):
 
 class PlanStepInline(nested_admin.NestedStackedInline):
     model = PlanStep
+    verbose_name = "step"
+    verbose_name_plural = "steps"
     formset = StepFormSet
     extra = 0
     sortable_field_name = "step_order"
@@ -122,9 +126,16 @@ class PlanAdmin(nested_admin.NestedModelAdmin):
     fieldsets = (
         (None, {"fields": ("title", ("category", "language"))}),
         ("When it is served", {"fields": (("is_template", "plan_date", "is_active"),)}),
-        (None, {"fields": (("created_at", "updated_at"),)}),
     )
     actions = ("copy_to_date", "activate", "deactivate")
+
+    class Media:
+        css = {"all": ("plans/admin.css",)}
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets
+        return (*self.fieldsets, ("History", {"fields": (("created_at", "updated_at"),)}))
 
     def save_formset(self, request, form, formset, change):
         if getattr(formset, "parent_deleted", False):

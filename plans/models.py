@@ -124,6 +124,7 @@ class StepItem(CreatedAtModel):
 
     class Meta:
         ordering = ["position", "id"]
+        verbose_name = "video item"
         indexes = [models.Index(fields=["creator_username"], name="stepitem_creator")]
 
     def __str__(self):

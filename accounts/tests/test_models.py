@@ -72,3 +72,11 @@ def test_create_editor_command_puts_a_staff_user_in_the_editors_group():
     editor = User.objects.get(email="ed@example.com")
     assert editor.is_staff and not editor.is_superuser
     assert list(editor.groups.values_list("name", flat=True)) == ["Editors"]
+
+
+def test_the_editors_group_has_content_permissions_only():
+    from django.contrib.auth.models import Group
+
+    permissions = set(Group.objects.get(name="Editors").permissions.values_list("content_type__app_label", flat=True))
+
+    assert permissions == {"catalog", "plans"}

@@ -1,0 +1,164 @@
+"""The editors' admin in a real browser: headless Chromium (Debian's) driven by Playwright.
+
+An editor signs in, creates a category, authors a plan with two steps and two videos by
+pasting TikTok addresses, saves, and the plan is then read back from /api/plan.
+
+Skipped only where /usr/bin/chromium is missing (install Debian's `chromium` package);
+CI sets FYP_REQUIRE_BROWSER=1 so that a missing browser fails instead. With
+UPDATE_SCREENSHOTS=1 the screenshots are written to docs/screenshots/ for the README.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from accounts.services import editor_create
+from conftest import make_category
+
+CHROMIUM = Path("/usr/bin/chromium")
+PASSWORD = "an-editor-password-1"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+if not CHROMIUM.exists() and not os.environ.get("FYP_REQUIRE_BROWSER"):
+    pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)", allow_module_level=True)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; Django must still allow ORM
+    # calls from the test itself.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shots(tmp_path):
+    folder = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return lambda page, name: page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def browser_editor(transactional_db):
+    return editor_create(email="editor@example.com", password=PASSWORD)
+
+
+def sign_in(page, live_server):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "editor@example.com")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+
+
+def add_step(page, index, action, text):
+    page.click(".djn-add-handler.djn-model-plans-planstep >> nth=-1")
+    page.select_option(f"select[name='steps-{index}-action_type']", action)
+    page.fill(f"textarea[name='steps-{index}-text_en']", text)
+
+
+def add_video(page, step, index, url, title):
+    page.click(f"#steps-{step} .djn-add-handler.djn-model-plans-stepitem")
+    page.fill(f"input[name='steps-{step}-items-{index}-video_url']", url)
+    page.fill(f"input[name='steps-{step}-items-{index}-title']", title)
+
+
+def test_an_editor_authors_a_plan_in_the_browser_and_the_api_serves_it(page, live_server, browser_editor, shots):
+    sign_in(page, live_server)
+    shots(page, "admin-index")
+
+    # A new category.
+    page.goto(f"{live_server.url}/admin/catalog/category/add/")
+    page.fill("#id_code", "mindful_mornings")
+    page.fill("#id_icon", "🌅")
+    page.fill("#id_name_en", "Mindful Mornings")
+    page.fill("#id_name_ru", "Осознанное утро")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+
+    # A plan with two steps and two videos, pasted as TikTok addresses.
+    page.goto(f"{live_server.url}/admin/plans/plan/add/")
+    page.fill("#id_title", "Start the day calm")
+    page.select_option("#id_category", label="Mindful Mornings")
+    page.check("#id_is_template")
+    add_step(page, 0, "watch", "Watch two calm morning routines")
+    add_video(
+        page, 0, 0, "https://www.tiktok.com/@calm.mornings/video/7345678901234567890?is_from_webapp=1", "Slow start"
+    )
+    add_video(page, 0, 1, "https://www.tiktok.com/@sunrise_yoga/video/7345678901234567891", "Sunrise stretch")
+    add_step(page, 1, "follow", "Follow the creator you liked most")
+    shots(page, "plan-authoring")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+    shots(page, "plan-list")
+
+    # The API serves what the editor saved, with ids derived from the addresses.
+    response = page.request.get(f"{live_server.url}/api/plan?category=mindful_mornings&lang=ru")
+    assert response.status == 200
+    plan = response.json()["data"]
+    assert plan["title"] == "Start the day calm"
+    assert plan["category"]["name"] == "Осознанное утро"
+    assert [(step["step_order"], step["action_type"]) for step in plan["steps"]] == [(1, "watch"), (2, "follow")]
+    videos = plan["steps"][0]["items"]
+    assert [(video["creator_username"], video["video_id"]) for video in videos] == [
+        ("calm.mornings", "7345678901234567890"),
+        ("sunrise_yoga", "7345678901234567891"),
+    ]
+    assert videos[0]["video_url"] == "https://www.tiktok.com/@calm.mornings/video/7345678901234567890"
+
+
+def test_a_pasted_address_that_is_not_tiktok_is_refused_in_the_form(page, live_server, browser_editor, shots):
+    make_category("wellness", "Wellness")
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/plans/plan/add/")
+    page.fill("#id_title", "Wrong link")
+    page.select_option("#id_category", label="Wellness")
+    page.check("#id_is_template")
+    add_step(page, 0, "watch", "Watch this")
+    add_video(page, 0, 0, "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "Not TikTok")
+
+    page.click("input[name=_save]")
+
+    error = page.locator(".errorlist").filter(has_text="Enter the address of a TikTok video")
+    error.first.wait_for()
+    assert page.locator(".errornote").count() == 1
+    assert page.locator(".field-category .errorlist").count() == 0
+    shots(page, "tiktok-url-error")
+
+
+def test_an_editor_is_refused_the_users_admin(page, live_server, browser_editor):
+    sign_in(page, live_server)
+
+    response = page.goto(f"{live_server.url}/admin/accounts/user/")
+
+    assert response.status == 403
+    page.goto(f"{live_server.url}/admin/")
+    assert page.locator("a[href='/admin/accounts/user/']").count() == 0
