@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from accounts.services import editor_create
 from conftest import make_category
 
