@@ -69,6 +69,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['position', 'id'],
+                'verbose_name': 'video item',
             },
         ),
         migrations.AddIndex(
