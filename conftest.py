@@ -9,6 +9,8 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.services import editor_create, user_tokens
 from catalog.models import Category
+from fypfixer.content_cache import local_payloads
+from fypfixer.throttling import AuthAccountThrottle, AuthThrottle, ReadThrottle, WriteThrottle
 from plans.models import Plan, PlanStep, StepItem
 
 PASSWORD = "correct-horse-battery-staple"
@@ -21,10 +23,17 @@ def fast_password_hasher(settings):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Start every test with an empty cache (payloads, content version and throttle counters)."""
-    cache.clear()
+    """Start every test with empty caches (payloads, content version, throttle counters)."""
+    reset_caches()
     yield
+    reset_caches()
+
+
+def reset_caches():
     cache.clear()
+    local_payloads.clear()
+    for throttle in (ReadThrottle, WriteThrottle, AuthThrottle, AuthAccountThrottle):
+        throttle._counts.clear()
 
 
 @pytest.fixture

@@ -14,7 +14,5 @@ class CategoryListView(APIView):
     def get(self, request):
         """List active categories in display order, names in the asked language."""
         query = CategoryListQuerySerializer.from_request(request)
-        payload = category_list_payload(
-            language=query.language_code, include_premium=query.validated_data["include_premium"]
-        )
+        payload = category_list_payload(language=query.language_code, include_premium=query["include_premium"])
         return Response(payload)

@@ -15,9 +15,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, parsers, renderers, status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.utils import json
+
+from fypfixer.content_cache import SharedPayload
 
 logger = logging.getLogger(__name__)
 
@@ -170,12 +173,16 @@ class EnvelopeJSONRenderer(renderers.JSONRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         response = (renderer_context or {}).get("response")
-        if response is not None:
-            if response.status_code == status.HTTP_204_NO_CONTENT:
-                return b""
-            if response.status_code < 400:
-                data = {"success": True, "data": data}
-        return super().render(data, accepted_media_type, renderer_context)
+        if response is None or response.status_code >= 400:
+            return super().render(data, accepted_media_type, renderer_context)
+        if response.status_code == status.HTTP_204_NO_CONTENT:
+            return b""
+        if isinstance(data, SharedPayload):
+            # Served to everyone alike: encode it once per process, not once per request.
+            if data.json is None:
+                data.json = super().render(dict(data), accepted_media_type, renderer_context)
+            return b'{"success":true,"data":' + data.json + b"}"
+        return super().render({"success": True, "data": data}, accepted_media_type, renderer_context)
 
 
 class JSONParser(parsers.JSONParser):
@@ -195,3 +202,12 @@ class JSONParser(parsers.JSONParser):
         except (ValueError, RecursionError) as error:
             message = "nesting too deep" if isinstance(error, RecursionError) else str(error)
             raise exceptions.ParseError(f"JSON parse error - {message}") from None
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """Skip negotiating when a view has one renderer: API views always answer JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        if len(renderers) == 1:
+            return renderers[0], renderers[0].media_type
+        return super().select_renderer(request, renderers, format_suffix)

@@ -1,7 +1,10 @@
 """Query-string parameters shared across the API: the language and the user's time zone."""
 
+import functools
 import zoneinfo
+from collections.abc import Mapping
 from datetime import date, datetime
+from types import MappingProxyType
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -43,54 +46,70 @@ class TimeZoneField(serializers.Field):
         return str(value)
 
 
-class QuerySerializer(serializers.Serializer):
-    """Validates a request's query parameters; invalid ones are a 400 with the field named."""
+class Query:
+    """The validated query parameters of one request, and the language and day they imply."""
 
-    @classmethod
-    def from_request(cls, request, **kwargs):
-        """Return the serializer validated against the request's query parameters (400 if invalid)."""
-        data = request.query_params.dict()
-        if "tz" not in data and request.headers.get(TIME_ZONE_HEADER):
-            data["tz"] = request.headers[TIME_ZONE_HEADER]
-        query = cls(data=data, context={"request": request}, **kwargs)
-        query.is_valid(raise_exception=True)
-        return query
+    def __init__(self, params: Mapping, request):
+        self.params = params
+        self.request = request
 
+    def __getitem__(self, name: str):
+        return self.params[name]
 
-class DayQuerySerializer(QuerySerializer):
-    """The `tz` query parameter: the user's calendar day is today's date in that zone.
+    def get(self, name: str, default=None):
+        return self.params.get(name, default)
 
-    The zone may also come in the X-Timezone header; UTC when neither is given.
-    """
-
-    tz = TimeZoneField(required=False, help_text="IANA time zone of the user's calendar day (default UTC).")
+    @property
+    def language_code(self) -> str:
+        """The first of: `lang`/`language`, the signed-in user's language, Accept-Language, English."""
+        asked = self.params.get("lang") or self.params.get("language")
+        if asked:
+            return asked
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user.language or DEFAULT_LANGUAGE
+        return language_from_accept_header(self.request.headers.get("Accept-Language", ""))
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
-        return self.validated_data.get("tz") or timezone.get_default_timezone()
+        """The user's time zone: `tz` or the X-Timezone header, else UTC."""
+        return self.params.get("tz") or timezone.get_default_timezone()
 
     @property
     def today(self) -> date:
         return datetime.now(tz=self.zone).date()
 
 
-class LanguageQuerySerializer(QuerySerializer):
-    """`lang` (or `language`) query parameters.
+@functools.lru_cache(maxsize=1024)
+def _validated(serializer_class, items: tuple) -> Mapping:
+    # Validating with a DRF serializer costs more than the rest of a cached read, and the
+    # same few query strings arrive over and over: remember the valid ones. Only for fields
+    # that look at the value alone (never at the database), so a remembered answer stays true.
+    serializer = serializer_class(data=dict(items))
+    serializer.is_valid(raise_exception=True)
+    return MappingProxyType(dict(serializer.validated_data))
 
-    The language is the first of: the query parameter, the signed-in user's language, the
-    Accept-Language header, English.
-    """
+
+class QuerySerializer(serializers.Serializer):
+    """Validates a request's query parameters; invalid ones are a 400 with the field named."""
+
+    @classmethod
+    def from_request(cls, request) -> Query:
+        """Return the request's validated query parameters (raise a 400 if invalid)."""
+        params = request.query_params.dict()
+        if "tz" not in params and request.headers.get(TIME_ZONE_HEADER):
+            params["tz"] = request.headers[TIME_ZONE_HEADER]
+        return Query(_validated(cls, tuple(sorted(params.items()))), request)
+
+
+class DayQuerySerializer(QuerySerializer):
+    """The `tz` query parameter (or X-Timezone header): the user's calendar day is today there."""
+
+    tz = TimeZoneField(required=False, help_text="IANA time zone of the user's calendar day (default UTC).")
+
+
+class LanguageQuerySerializer(QuerySerializer):
+    """`lang` (or `language`): the language of names and texts."""
 
     lang = LanguageField(required=False, help_text="Language of names and texts: en, ru or es.")
     language = LanguageField(required=False, help_text="Same as lang.")
-
-    @property
-    def language_code(self) -> str:
-        asked = self.validated_data.get("lang") or self.validated_data.get("language")
-        if asked:
-            return asked
-        request = self.context["request"]
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return user.language or DEFAULT_LANGUAGE
-        return language_from_accept_header(request.headers.get("Accept-Language", ""))

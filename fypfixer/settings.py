@@ -162,6 +162,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ("rest_framework.permissions.IsAuthenticated",),
     "DEFAULT_RENDERER_CLASSES": ("fypfixer.api.EnvelopeJSONRenderer",),
     "DEFAULT_PARSER_CLASSES": ("fypfixer.api.JSONParser",),
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "fypfixer.api.ContentNegotiation",
     "EXCEPTION_HANDLER": "fypfixer.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

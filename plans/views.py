@@ -35,10 +35,10 @@ class PlanListView(APIView):
         """List active template plans, newest first, a page at a time."""
         query = PlanListQuerySerializer.from_request(request)
         payload = template_plan_page_payload(
-            category_code=query.validated_data.get("category"),
+            category_code=query.get("category"),
             language=query.language_code,
-            limit=query.validated_data["limit"],
-            offset=query.validated_data["offset"],
+            limit=query["limit"],
+            offset=query["offset"],
         )
         return Response(payload)
 
@@ -61,7 +61,5 @@ class DailyPlanView(APIView):
     def get(self, request):
         """Return today's plan for a category: the dated plan, else a template; English as fallback."""
         query = DailyPlanQuerySerializer.from_request(request)
-        plan = daily_plan_payload(
-            category_code=query.validated_data["category"], language=query.language_code, day=query.today
-        )
+        plan = daily_plan_payload(category_code=query["category"], language=query.language_code, day=query.today)
         return Response(personalized(request, plan))

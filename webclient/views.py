@@ -22,9 +22,7 @@ class TodayPlanView(APIView):
     def get(self, request):
         """Return today's plan for the user as actions, with what they completed."""
         query = TodayQuerySerializer.from_request(request)
-        plan = daily_plan_payload(
-            category_code=query.validated_data["category"], language=query.language_code, day=query.today
-        )
+        plan = daily_plan_payload(category_code=query["category"], language=query.language_code, day=query.today)
         step_ids = [step["id"] for step in plan["steps"]]
         completed_at = completion_times(user=request.user, step_ids=step_ids)
         return Response(today_plan(plan, completed_at=completed_at, day=query.today))
