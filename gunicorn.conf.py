@@ -16,7 +16,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 # Threaded workers keep connections alive (sync workers close each one after a request),
 # so clients and load balancers reuse TCP connections.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 
 # A request that takes longer than this is stuck (the API's slowest path is a password hash).

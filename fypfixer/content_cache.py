@@ -8,16 +8,14 @@ Two levels keep warm reads off the network:
 
 - each process keeps the payloads it used last in memory, in front of the shared cache
   (safe because a key never changes meaning: new content means a new version, new keys);
-- with Redis, each process learns new versions from a subscription (VersionWatcher)
-  instead of asking Redis on every request, and falls back to asking while the
-  subscription is down.
+- with Redis, each process learns new versions from the invalidation channel
+  (fypfixer/invalidation.py) instead of asking Redis on every request, and asks again
+  whenever that subscription is not live.
 
 Payloads are shared between requests: treat them as read-only. The renderer remembers the
 JSON of a shared payload (SharedPayload.json), so a warm read does not encode it again.
 """
 
-import logging
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -27,15 +25,11 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from redis.exceptions import RedisError
 
-logger = logging.getLogger(__name__)
+from fypfixer.invalidation import subscription
 
 VERSION_KEY = "content-version"
-VERSION_CHANNEL = "fyp:content-version"
 LOCAL_ENTRIES = 512
-# Even with a live subscription, re-read the version this often (covers a silently dead link).
-RESYNC_SECONDS = 5.0
 
 T = TypeVar("T")
 
@@ -73,65 +67,18 @@ class LocalPayloads:
             self._entries.clear()
 
 
-class VersionWatcher:
-    """Keep this process's copy of the content version current through Redis pub/sub.
-
-    A daemon thread subscribes to VERSION_CHANNEL, then reads the version (so no bump made
-    around the subscription is missed), and applies every published version. While the
-    subscription is not live, `current()` is None and callers read the shared cache.
-    """
+class KnownVersion:
+    """The content version as this process last learnt it (None: ask the shared cache)."""
 
     def __init__(self):
-        self._version = None
-        self._pid = None
-        self._lock = threading.Lock()
+        self.value = None
 
-    def saw(self, version: int) -> None:
-        """Take a version this process itself just published (its message may come later)."""
-        if self._version is not None:
-            self._version = max(self._version, version)
+    def learn(self, value) -> None:
+        # Versions only grow; a late or repeated message must not take one back.
+        self.value = max(self.value or 0, int(value))
 
-    def current(self) -> int | None:
-        client = _redis_client()
-        if client is None:
-            return None
-        if self._pid != os.getpid():
-            self._start(client)
-        return self._version
-
-    def _start(self, client) -> None:
-        with self._lock:
-            if self._pid == os.getpid():
-                return
-            # A forked worker inherits the parent's state but not its thread: start afresh.
-            self._pid = os.getpid()
-            self._version = None
-            threading.Thread(target=self._listen, args=(client,), name="content-version", daemon=True).start()
-
-    def _listen(self, client) -> None:
-        while True:
-            pubsub = client.pubsub(ignore_subscribe_messages=True)
-            try:
-                pubsub.subscribe(VERSION_CHANNEL)
-                self._version = _shared_version()
-                while True:
-                    message = pubsub.get_message(timeout=RESYNC_SECONDS)
-                    if message is not None and message["type"] == "message":
-                        self._version = max(self._version or 0, int(message["data"]))
-                    elif message is None:
-                        self._version = _shared_version()
-            except (RedisError, OSError, ValueError) as error:
-                logger.warning("Content version subscription lost, reading versions from the cache: %s", error)
-            finally:
-                self._version = None
-                pubsub.close()
-            time.sleep(1.0)
-
-
-def _redis_client():
-    """Return the redis.Redis client behind the default cache, or None for other caches."""
-    get_client = getattr(cache, "redis_client", None)
-    return get_client() if get_client is not None else None
+    def forget(self) -> None:
+        self.value = None
 
 
 def _fresh_version() -> int:
@@ -152,8 +99,11 @@ def _shared_version() -> int:
 
 def content_version() -> int:
     """Return the current content version."""
-    version = watcher.current()
-    return version if version is not None else _shared_version()
+    if not subscription.live():
+        return _shared_version()
+    if known_version.value is None:
+        known_version.learn(_shared_version())
+    return known_version.value
 
 
 def _bump() -> None:
@@ -163,13 +113,7 @@ def _bump() -> None:
         version = _fresh_version()
         cache.set(VERSION_KEY, version, timeout=None)
     local_payloads.clear()
-    watcher.saw(version)
-    client = _redis_client()
-    if client is not None:
-        try:
-            client.publish(VERSION_CHANNEL, version)
-        except RedisError as error:
-            logger.warning("Could not announce content version %s: %s", version, error)
+    subscription.publish("content", version)
 
 
 def bump_content_version() -> None:
@@ -197,4 +141,5 @@ def cached_content(name: str, *parts: object, build: Callable[[], T]) -> T:
 
 
 local_payloads = LocalPayloads(LOCAL_ENTRIES)
-watcher = VersionWatcher()
+known_version = KnownVersion()
+subscription.register("content", on_message=known_version.learn, on_reset=known_version.forget)

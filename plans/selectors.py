@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 
 from catalog.selectors import active_category
@@ -106,10 +107,20 @@ def template_plan_page_payload(*, category_code: str | None, language: str, limi
 
 
 def completed_step_ids(*, user, step_ids: list[int]) -> set[int]:
-    """Return which of the steps the user has completed, in one query."""
+    """Return which of the steps the user has completed, in one query.
+
+    Plain SQL on purpose: it runs on every signed-in plan request, and building this query
+    with the ORM takes three times as long as running it. The table is the one behind the
+    steps' `progress` relation (the progress app's UserProgress).
+    """
     if not step_ids:
         return set()
-    return set(PlanStep.objects.filter(pk__in=step_ids, progress__user=user).values_list("pk", flat=True))
+    table = connection.ops.quote_name(PlanStep._meta.get_field("progress").related_model._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(step_ids))
+    sql = f"SELECT step_id FROM {table} WHERE user_id = %s AND step_id IN ({placeholders})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, *step_ids])
+        return {step_id for (step_id,) in cursor.fetchall()}
 
 
 def with_progress(plan: dict, completed: set[int]) -> dict:

@@ -13,8 +13,8 @@ class StepCompletionView(APIView):
     def post(self, request, plan_id: int, step_id: int):
         """Mark a step of a plan completed (idempotent)."""
         step = visible_step(user=request.user, plan_id=plan_id, step_id=step_id)
-        progress, _created = step_complete(user=request.user, step=step)
-        completion = {"step_id": step.pk, "completed": True, "completed_at": progress.completed_at}
+        completed_at, _created = step_complete(user=request.user, step=step)
+        completion = {"step_id": step.pk, "completed": True, "completed_at": completed_at}
         return Response(StepCompletionSerializer(completion).data)
 
     @extend_schema(request=None, responses=StepCompletionSerializer)

@@ -33,11 +33,11 @@ class ActionCompleteView(APIView):
     def post(self, request, action_id: int):
         """Complete an action (a plan step); the same as completing the step in /api/plans/."""
         step = visible_step(user=request.user, step_id=action_id)
-        progress, earned, plan_completed = step_complete_with_xp(user=request.user, step=step)
+        completed_at, earned, plan_completed = step_complete_with_xp(user=request.user, step=step)
         result = {
             "actionId": str(step.pk),
             "completed": True,
-            "completedAt": progress.completed_at,
+            "completedAt": completed_at,
             "xpEarned": earned,
             "planCompleted": plan_completed,
         }

@@ -29,13 +29,14 @@ def test_anonymous_daily_plan_takes_3_queries_cold_and_none_warm(api_client, pla
 
 
 @pytest.mark.parametrize("plan_of_size", SIZES, indirect=True)
-def test_signed_in_daily_plan_adds_2_queries(alice, plan_of_size, django_assert_num_queries):
+def test_signed_in_daily_plan_adds_at_most_2_queries(alice, plan_of_size, django_assert_max_num_queries):
     client = client_for(alice)
     UserProgress.objects.create(user=alice, step=plan_of_size.steps.first())
 
-    with django_assert_num_queries(3 + 2):
+    # The user's row (unless this process has it in memory) and the completed steps.
+    with django_assert_max_num_queries(3 + 2):
         cold = client.get("/api/plan?category=personal_growth")
-    with django_assert_num_queries(2):
+    with django_assert_max_num_queries(2):
         warm = client.get("/api/plan?category=personal_growth")
 
     assert cold.json() == warm.json()
@@ -79,22 +80,23 @@ def test_categories_take_1_query_cold_and_none_warm(api_client, category, django
 
 
 @pytest.mark.parametrize("plan_of_size", SIZES, indirect=True)
-def test_completing_a_step_takes_a_constant_number_of_queries(alice, plan_of_size, django_assert_num_queries):
+def test_completing_a_step_takes_a_constant_number_of_queries(alice, plan_of_size, django_assert_max_num_queries):
     client = client_for(alice)
     step = plan_of_size.steps.last()
     url = f"/api/plans/{plan_of_size.pk}/steps/{step.pk}/complete"
 
-    # user, step, progress lookup, savepoint + insert + release
-    with django_assert_num_queries(6):
+    # user (unless in memory), step with its completion, get-or-create: select, savepoint, insert, release
+    with django_assert_max_num_queries(6):
         client.post(url)
-    with django_assert_num_queries(3):
+    # Already completed: the user and the step with its completion, nothing written.
+    with django_assert_max_num_queries(2):
         client.post(url)
 
 
 @pytest.mark.parametrize("plan_of_size", SIZES, indirect=True)
-def test_todays_actions_for_the_web_client_take_constant_queries(alice, plan_of_size, django_assert_num_queries):
+def test_todays_actions_for_the_web_client_take_constant_queries(alice, plan_of_size, django_assert_max_num_queries):
     client = client_for(alice)
     client.get("/api/v1/plans/today")
 
-    with django_assert_num_queries(2):
+    with django_assert_max_num_queries(2):
         client.get("/api/v1/plans/today")
