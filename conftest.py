@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from accounts.authentication import recent_users
+from accounts.authentication import recent_tokens, recent_users
 from accounts.models import User
 from accounts.services import editor_create, user_tokens
 from catalog.models import Category
@@ -34,6 +34,7 @@ def reset_caches():
     cache.clear()
     local_payloads.clear()
     recent_users.clear()
+    recent_tokens.clear()
     for throttle in (ReadThrottle, WriteThrottle, AuthThrottle, AuthAccountThrottle):
         throttle._counts.clear()
 

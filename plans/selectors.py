@@ -1,7 +1,8 @@
 from datetime import date
 
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from catalog.selectors import active_category
 from fypfixer.api import NotFoundError
@@ -56,18 +57,25 @@ def daily_plan(*, category_code: str, language: str, day: date) -> Plan | None:
     return with_steps_and_items(candidates).first()
 
 
+def daily_plan_data(*, category_code: str, language: str, day: date) -> dict:
+    """Return the serialized daily plan, or raise a 404 error (uncached)."""
+    plan = daily_plan(category_code=category_code, language=language, day=day)
+    if plan is None:
+        if active_category(code=category_code) is None:
+            raise CategoryNotFound()
+        raise PlanNotFound()
+    return PlanSerializer(plan, context={"language": language}).data
+
+
 def daily_plan_payload(*, category_code: str, language: str, day: date) -> dict:
     """Return the serialized daily plan (cached), or raise a 404 error."""
-
-    def build():
-        plan = daily_plan(category_code=category_code, language=language, day=day)
-        if plan is None:
-            if active_category(code=category_code) is None:
-                raise CategoryNotFound()
-            raise PlanNotFound()
-        return PlanSerializer(plan, context={"language": language}).data
-
-    return cached_content("daily-plan", category_code, language, day.isoformat(), build=build)
+    return cached_content(
+        "daily-plan",
+        category_code,
+        language,
+        day.isoformat(),
+        build=lambda: daily_plan_data(category_code=category_code, language=language, day=day),
+    )
 
 
 def plan_payload(*, plan_id: int, language: str) -> dict:
@@ -82,28 +90,41 @@ def plan_payload(*, plan_id: int, language: str) -> dict:
     return cached_content("plan", plan_id, language, build=build)
 
 
+def template_plan_page(*, category_code: str | None, language: str, limit: int, offset: int) -> dict:
+    """Return one page of active template plans, newest first, in the contract's shape (uncached)."""
+    plans = public_plans().filter(is_template=True, language=language)
+    if category_code:
+        category = active_category(code=category_code)
+        if category is None:
+            raise CategoryNotFound()
+        plans = plans.filter(category=category)
+    total = plans.count()
+    # Steps are counted per plan of the page (a subquery), not for every plan before the
+    # page is cut, so a page costs the same however many plans there are.
+    steps_count = (
+        PlanStep.objects.filter(plan=OuterRef("pk")).order_by().values("plan").annotate(n=Count("pk")).values("n")
+    )
+    page = (
+        plans.select_related("category")
+        .annotate(steps_count=Coalesce(Subquery(steps_count), 0))
+        .order_by("-created_at", "-id")[offset : offset + limit]
+    )
+    return {
+        "plans": PlanSummarySerializer(page, many=True, context={"language": language}).data,
+        "pagination": {"total": total, "limit": limit, "offset": offset},
+    }
+
+
 def template_plan_page_payload(*, category_code: str | None, language: str, limit: int, offset: int) -> dict:
-    """Return one page of active template plans, newest first, in the contract's shape (cached)."""
-
-    def build():
-        plans = public_plans().filter(is_template=True, language=language)
-        if category_code:
-            category = active_category(code=category_code)
-            if category is None:
-                raise CategoryNotFound()
-            plans = plans.filter(category=category)
-        total = plans.count()
-        page = (
-            plans.select_related("category")
-            .annotate(steps_count=Count("steps"))
-            .order_by("-created_at", "-id")[offset : offset + limit]
-        )
-        return {
-            "plans": PlanSummarySerializer(page, many=True, context={"language": language}).data,
-            "pagination": {"total": total, "limit": limit, "offset": offset},
-        }
-
-    return cached_content("plan-page", category_code or "", language, limit, offset, build=build)
+    """Return one page of active template plans (cached); see template_plan_page."""
+    return cached_content(
+        "plan-page",
+        category_code or "",
+        language,
+        limit,
+        offset,
+        build=lambda: template_plan_page(category_code=category_code, language=language, limit=limit, offset=offset),
+    )
 
 
 def completed_step_ids(*, user, step_ids: list[int]) -> set[int]:
