@@ -1,0 +1,211 @@
+"""Faults: PostgreSQL or Redis going away and coming back, under a real gunicorn.
+
+The app runs in its own gunicorn process and reaches PostgreSQL and Redis through TCP
+proxies that this test can cut and restore, as a server stopping and starting would.
+Runs where the suite runs on PostgreSQL and Redis (CI); skipped on the embedded default.
+"""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from accounts.models import User
+from conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql" or not settings.REDIS_URL,
+        reason="needs PostgreSQL and Redis (set DATABASE_URL and REDIS_URL)",
+    ),
+]
+
+
+class Proxy:
+    """A TCP forwarder to (host, port) that can be cut (refusing and dropping) and restored."""
+
+    def __init__(self, host: str, port: int):
+        self.target = (host, port)
+        self.port = free_port()
+        self._listener = None
+        self._links: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        listener = socket.create_server(("127.0.0.1", self.port), reuse_port=False)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        """Stop listening and reset every open connection, like a server that went down."""
+        listener, self._listener = self._listener, None
+        # shutdown() first: close() alone does not wake a thread blocked in accept().
+        with contextlib.suppress(OSError):
+            listener.shutdown(socket.SHUT_RDWR)
+        listener.close()
+        with self._lock:
+            links, self._links = self._links, []
+        for link in links:
+            with contextlib.suppress(OSError):
+                link.shutdown(socket.SHUT_RDWR)
+            link.close()
+
+    def _accept(self, listener) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                server = socket.create_connection(self.target, timeout=2)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._links += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(url: str, timeout: float = 5.0) -> tuple[int, float, str]:
+    start = time.monotonic()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            status, body = response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        status, body = error.code, error.read().decode()
+    return status, time.monotonic() - start, body
+
+
+@pytest.fixture
+def stack(tmp_path):
+    """Proxies to PostgreSQL and Redis, and gunicorn serving the app through them."""
+    database = settings.DATABASES["default"]
+    redis = urlsplit(settings.REDIS_URL)
+    postgres_proxy = Proxy(database.get("HOST") or "127.0.0.1", int(database.get("PORT") or 5432))
+    redis_proxy = Proxy(redis.hostname, redis.port or 6379)
+    postgres_proxy.start()
+    redis_proxy.start()
+    port = free_port()
+    user = database.get("USER") or "postgres"
+    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{user}{password}@127.0.0.1:{postgres_proxy.port}/{database['NAME']}",
+        "REDIS_URL": f"redis://127.0.0.1:{redis_proxy.port}{redis.path or '/0'}",
+        "DEBUG": "False",
+        "SECRET_KEY": settings.SECRET_KEY + "-faults-test-0123456789",
+        "SECURE_SSL_REDIRECT": "False",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        "STATIC_ROOT": str(tmp_path),
+        "JWT_SIGNING_KEY": settings.SIMPLE_JWT["SIGNING_KEY"],
+    }
+    log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "fypfixer.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            get(f"{base}/api/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield base, postgres_proxy, redis_proxy
+    server.terminate()
+    server.wait(timeout=30)
+    log.close()
+    for proxy in (postgres_proxy, redis_proxy):
+        if proxy._listener is not None:
+            proxy.cut()
+
+
+def test_without_postgresql_the_api_answers_503_fast_and_recovers(stack, category):
+    base, postgres, _redis = stack
+    User.objects.create_user(email="faults@example.com", password=PASSWORD)
+    assert get(f"{base}/api/health")[0] == 200
+    assert get(f"{base}/api/categories")[0] == 200
+
+    postgres.cut()
+
+    status, seconds, body = get(f"{base}/api/health")
+    assert status == 503 and seconds < 2.0
+    assert '"database":"unavailable"' in body and "Traceback" not in body
+    request = urllib.request.Request(
+        f"{base}/api/auth/login",
+        data=b'{"email": "faults@example.com", "password": "x"}',
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        urllib.request.urlopen(request, timeout=5)
+        login_status, login_body = 200, ""
+    except urllib.error.HTTPError as error:
+        login_status, login_body = error.code, error.read().decode()
+    assert login_status == 503
+    assert '"code":"service_unavailable"' in login_body
+    plans_status, plans_seconds, _ = get(f"{base}/api/plans?category=nope")
+    assert plans_status == 503 and plans_seconds < 2.0
+
+    postgres.start()
+
+    assert get(f"{base}/api/health")[0] == 200
+    assert get(f"{base}/api/plans?category=nope")[0] == 404
+
+
+def test_without_redis_the_api_keeps_serving_and_health_says_so(stack, category):
+    base, _postgres, redis = stack
+    assert get(f"{base}/api/categories")[0] == 200
+
+    redis.cut()
+
+    status, seconds, body = get(f"{base}/api/health")
+    assert status == 200 and seconds < 2.0
+    assert '"status":"degraded"' in body and '"cache":"unavailable"' in body
+    for path in ("/api/categories", "/api/plans", "/api/plan?category=personal_growth"):
+        code, seconds, _ = get(f"{base}{path}")
+        assert code in (200, 404) and seconds < 2.0, path
+
+    redis.start()
+    time.sleep(5.5)  # the cache's back-off after a failure
+
+    assert '"cache":"connected"' in get(f"{base}/api/health")[2]
