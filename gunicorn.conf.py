@@ -40,3 +40,13 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Trust X-Forwarded-* only from the proxy in front of us.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Close a kept-alive connection after this many requests. Clients then reconnect now and
+# then, and their connections spread over the workers again; otherwise a burst of new
+# connections can all land on one worker and stay there while the others idle.
+requests_per_connection = int(os.environ.get("GUNICORN_REQUESTS_PER_CONNECTION", "100"))
+
+
+def pre_request(worker, req):
+    if req.req_number >= requests_per_connection:
+        req.must_close = True

@@ -136,12 +136,13 @@ class Bench:
 
     # Data
 
-    def create_data(self) -> None:
-        for database in self.databases.values():
-            psql(f'CREATE DATABASE "{database}"')
+    def create_data(self, servers=("peer", "ours")) -> None:
+        for server in servers:
+            psql(f'CREATE DATABASE "{self.databases[server]}"')
         run(["redis-cli", "-h", HOST, "-n", str(REDIS_DB), "flushdb"], capture_output=True)
-        log("loading the peer's data: seed_db.py --reset --big")
-        run([str(PEER_VENV / "bin" / "python"), "seed_db.py", "--reset", "--big"], cwd=PEER, env=self.peer_env())
+        if "peer" in servers:
+            log("loading the peer's data: seed_db.py --reset --big")
+            run([str(PEER_VENV / "bin" / "python"), "seed_db.py", "--reset", "--big"], cwd=PEER, env=self.peer_env())
         log("loading our data: migrate, seed_bench, collectstatic")
         self.manage("migrate", "-v0")
         self.manage("seed_bench")
@@ -149,9 +150,10 @@ class Bench:
         self.vacuum()
 
     def vacuum(self) -> None:
-        """Analyze both databases now, so autovacuum does not wake up in the middle of a run."""
+        """Analyze the databases now, so autovacuum does not wake up in the middle of a run."""
         for database in self.databases.values():
-            psql("VACUUM ANALYZE", database)
+            with contextlib.suppress(subprocess.CalledProcessError):
+                psql("VACUUM ANALYZE", database)
 
     def manage(self, *arguments: str, **extra) -> str:
         result = run(
@@ -438,6 +440,8 @@ def measure(bench: Bench, tokens: dict, our_plan: dict) -> tuple[dict, dict]:
                 if login:
                     time.sleep(3)  # let the previous run's queued logins drain
                 result = wrk(url, seconds, args.connections, script_for(server, endpoint), timeout="30s")
+                if login:
+                    time.sleep(5)  # and let this run's queued logins drain before the next run
                 results.setdefault((endpoint.name, server), []).append(result)
                 log(
                     f"{endpoint.name:10} {server:5} round {round_number + 1}: "
