@@ -99,6 +99,7 @@ class Bench:
     suffix: str = field(default_factory=lambda: secrets.token_hex(3))
     secret_key: str = field(default_factory=lambda: "bench-" + secrets.token_urlsafe(40))
     processes: dict = field(default_factory=dict)
+    created: list = field(default_factory=list)
 
     @property
     def databases(self) -> dict:
@@ -139,6 +140,7 @@ class Bench:
     def create_data(self, servers=("peer", "ours")) -> None:
         for server in servers:
             psql(f'CREATE DATABASE "{self.databases[server]}"')
+            self.created.append(self.databases[server])
         run(["redis-cli", "-h", HOST, "-n", str(REDIS_DB), "flushdb"], capture_output=True)
         if "peer" in servers:
             log("loading the peer's data: seed_db.py --reset --big")
@@ -151,9 +153,8 @@ class Bench:
 
     def vacuum(self) -> None:
         """Analyze the databases now, so autovacuum does not wake up in the middle of a run."""
-        for database in self.databases.values():
-            with contextlib.suppress(subprocess.CalledProcessError):
-                psql("VACUUM ANALYZE", database)
+        for database in self.created:
+            psql("VACUUM ANALYZE", database)
 
     def manage(self, *arguments: str, **extra) -> str:
         result = run(
@@ -213,7 +214,7 @@ class Bench:
         for name in list(self.processes):
             with contextlib.suppress(Exception):
                 self.stop(name)
-        for database in self.databases.values():
+        for database in self.created:
             with contextlib.suppress(Exception):
                 psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         with contextlib.suppress(Exception):
