@@ -1,6 +1,6 @@
 """Keep each process's in-memory caches coherent with the others, through Redis pub/sub.
 
-A process that changes something publishes "<topic> <value>" on one channel ("content 42":
+A process that changes something publishes "<topic> <value>" on a channel ("content 42":
 the content version is now 42; "user 7": user 7 changed). Every process runs one daemon
 thread that listens and hands each message to the handlers registered for its topic.
 
@@ -21,7 +21,6 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "fyp:invalidate"
 # A quiet link is checked (PING) this often; one silent for three times as long is dropped.
 RESYNC_SECONDS = 5.0
 
@@ -58,7 +57,7 @@ class Subscription:
         if client is None:
             return
         try:
-            client.publish(CHANNEL, f"{name} {value}")
+            client.publish(channel_of(client), f"{name} {value}")
         except RedisError as error:
             logger.warning("Could not publish %s %s: %s", name, value, error)
 
@@ -80,7 +79,7 @@ class Subscription:
         while True:
             pubsub = client.pubsub()
             try:
-                pubsub.subscribe(CHANNEL)
+                pubsub.subscribe(channel_of(client))
                 heard = time.monotonic()
                 while True:
                     message = pubsub.get_message(timeout=RESYNC_SECONDS)
@@ -109,6 +108,13 @@ class Subscription:
         topic = self._topics.get(name)
         if topic is not None:
             topic.on_message(value)
+
+
+def channel_of(client) -> str:
+    """Return the channel of this deployment: pub/sub spans a Redis server's databases, so the
+    name carries the cache's key prefix and database, as its keys do."""
+    database = client.connection_pool.connection_kwargs.get("db", 0)
+    return f"{cache.make_key('invalidation')}:db{database}"
 
 
 def redis_client():

@@ -12,6 +12,7 @@ import hashlib
 import threading
 import time
 
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import SimpleRateThrottle
 
 from fypfixer.cache import incr_with_expiry
@@ -71,31 +72,31 @@ class FixedWindowThrottle(SimpleRateThrottle):
         raise NotImplementedError
 
 
-class ReadThrottle(FixedWindowThrottle):
-    """A generous limit on reads, per user when signed in and per address otherwise."""
+class UserOrAddressThrottle(FixedWindowThrottle):
+    """Counts per signed-in user, or per address when anonymous, either reads or writes."""
+
+    counts_reads = True
+
+    def get_ident_for(self, request, view):
+        if (request.method in SAFE_METHODS) != self.counts_reads:
+            return None
+        if request.user and request.user.is_authenticated:
+            return f"user:{request.user.pk}"
+        return f"ip:{self.get_ident(request)}"
+
+
+class ReadThrottle(UserOrAddressThrottle):
+    """A generous limit on reads."""
 
     scope = "read"
     batch = 10
 
-    def get_ident_for(self, request, view):
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            return None
-        if request.user and request.user.is_authenticated:
-            return f"user:{request.user.pk}"
-        return f"ip:{self.get_ident(request)}"
 
-
-class WriteThrottle(FixedWindowThrottle):
-    """A limit on a signed-in user's writes (completing steps, changing settings)."""
+class WriteThrottle(UserOrAddressThrottle):
+    """A limit on writes (completing steps, changing settings)."""
 
     scope = "write"
-
-    def get_ident_for(self, request, view):
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return None
-        if request.user and request.user.is_authenticated:
-            return f"user:{request.user.pk}"
-        return f"ip:{self.get_ident(request)}"
+    counts_reads = False
 
 
 class AuthThrottle(FixedWindowThrottle):
