@@ -159,6 +159,7 @@ def token_refresh(*, refresh_token: str) -> dict:
 def preferences_of(*, user: User) -> UserPreferences:
     """Return the user's preferences, creating the row if an older account lacks one."""
     preferences, _created = UserPreferences.objects.select_related("preferred_category").get_or_create(user=user)
+    preferences.user = user  # the instance at hand, not another query for the same row
     return preferences
 
 
@@ -169,9 +170,10 @@ def preferences_update(*, user: User, language: str | None = None, **changes) ->
         user.language = language
         user.save(update_fields=["language", "updated_at"])
     preferences = preferences_of(user=user)
-    for field, value in changes.items():
-        setattr(preferences, field, value)
-    preferences.save()
+    if changes:
+        for field, value in changes.items():
+            setattr(preferences, field, value)
+        preferences.save()
     return preferences
 
 

@@ -115,7 +115,9 @@ def error_payload(status_code: int, message: str | None = None, details: dict | 
 
 def error_json_response(status_code: int, message: str | None = None, **kwargs) -> JsonResponse:
     """Return the error envelope as a plain Django response (for errors outside DRF views)."""
-    return JsonResponse(error_payload(status_code, message, **kwargs), status=status_code)
+    return JsonResponse(
+        error_payload(status_code, message, **kwargs), status=status_code, json_dumps_params={"separators": (",", ":")}
+    )
 
 
 def _message_of(detail) -> str | None:
