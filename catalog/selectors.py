@@ -15,6 +15,6 @@ def category_list_payload(*, language: str, include_premium: bool) -> dict:
         categories = Category.objects.filter(is_active=True)
         if not include_premium:
             categories = categories.filter(is_premium=False)
-        return {"categories": CategorySerializer(categories, many=True, context={"language": language}).data}
+        return {"categories": list(CategorySerializer(categories, many=True, context={"language": language}).data)}
 
     return cached_content("categories", language, include_premium, build=build)

@@ -127,7 +127,11 @@ def bump_content_version() -> None:
 
 
 def cached_content(name: str, *parts: object, build: Callable[[], T]) -> T:
-    """Return the cached payload for (name, parts), building and caching it on a miss."""
+    """Return the cached payload for (name, parts), building and caching it on a miss.
+
+    `build` must return plain dicts and lists (no serializer ReturnDict/ReturnList inside,
+    which would keep their querysets alive in memory).
+    """
     key = ":".join([name, str(content_version()), *map(str, parts)])
     payload = local_payloads.get(key)
     if payload is None:

@@ -110,7 +110,7 @@ def template_plan_page(*, category_code: str | None, language: str, limit: int, 
         .order_by("-created_at", "-id")[offset : offset + limit]
     )
     return {
-        "plans": PlanSummarySerializer(page, many=True, context={"language": language}).data,
+        "plans": list(PlanSummarySerializer(page, many=True, context={"language": language}).data),
         "pagination": {"total": total, "limit": limit, "offset": offset},
     }
 
