@@ -228,3 +228,53 @@ def test_allowed_origins_come_from_the_setting(client, settings):
     response = client.get("/api/health", HTTP_ORIGIN="https://app.fypfixer.example")
 
     assert response["Access-Control-Allow-Origin"] == "https://app.fypfixer.example"
+
+
+# Tokens, on every endpoint that takes one
+
+SIGNED_IN = [
+    ("get", "/api/user"),
+    ("patch", "/api/user"),
+    ("get", "/api/preferences"),
+    ("put", "/api/preferences"),
+    ("patch", "/api/preferences"),
+    ("post", "/api/preferences/complete-onboarding"),
+    ("get", "/api/progress"),
+    ("post", "/api/plans/1/steps/1/complete"),
+    ("delete", "/api/plans/1/steps/1/complete"),
+    ("post", "/api/auth/logout"),
+    ("get", "/api/v1/plans/today"),
+    ("post", "/api/actions/1/complete"),
+    ("post", "/api/actions/1/uncomplete"),
+    ("get", "/api/user/streak"),
+    ("get", "/api/user/stats"),
+]
+PUBLIC = [("get", "/api/categories"), ("get", "/api/plans"), ("get", "/api/plans/1"), ("get", "/api/plan")]
+
+
+def expired_token(user) -> str:
+    from datetime import timedelta
+
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    token = AccessToken.for_user(user)
+    token.set_exp(lifetime=-timedelta(seconds=1))
+    return str(token)
+
+
+@pytest.mark.parametrize(("method", "path"), SIGNED_IN)
+def test_signed_in_endpoints_refuse_missing_expired_and_garbage_tokens(api_client, alice, method, path):
+    for header in (None, f"Bearer {expired_token(alice)}", "Bearer not-a-token", "Token abc"):
+        api_client.credentials(**({"HTTP_AUTHORIZATION": header} if header else {}))
+        response = getattr(api_client, method)(path, {}, format="json")
+        assert response.status_code == 401, (header, response.content)
+        assert response.json()["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize(("method", "path"), PUBLIC)
+def test_public_endpoints_refuse_an_expired_or_garbage_token_rather_than_ignore_it(api_client, alice, method, path):
+    for header in (f"Bearer {expired_token(alice)}", "Bearer not-a-token"):
+        api_client.credentials(HTTP_AUTHORIZATION=header)
+        response = getattr(api_client, method)(path)
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"].startswith("Bearer")
