@@ -95,10 +95,10 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
-class ServiceUnavailable(exceptions.APIException):
+class ServiceUnavailableError(ApplicationError):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = DEFAULT_MESSAGES[503]
-    default_code = "service_unavailable"
+    code = "service_unavailable"
+    message = DEFAULT_MESSAGES[503]
 
 
 def error_payload(status_code: int, message: str | None = None, details: dict | None = None, code: str | None = None):
@@ -130,6 +130,9 @@ def _message_of(detail) -> str | None:
 
 def exception_handler(exc, context):
     """Turn any exception raised in a view into the error envelope."""
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        logger.error("Database unavailable: %s", exc)
+        exc = ServiceUnavailableError()
     if isinstance(exc, ApplicationError):
         return Response(error_payload(exc.status_code, exc.message, exc.details, code=exc.code), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
@@ -142,9 +145,6 @@ def exception_handler(exc, context):
         # The database refused a value the validators let through (a NUL byte, an
         # out-of-range number): still the client's input, so still a 400.
         exc = exceptions.ValidationError({"non_field_errors": ["A value is out of range or malformed."]})
-    elif isinstance(exc, (OperationalError, InterfaceError)):
-        logger.error("Database unavailable: %s", exc)
-        exc = ServiceUnavailable()
 
     if not isinstance(exc, exceptions.APIException):
         logger.exception("Unhandled error in %s", context.get("view").__class__.__name__, exc_info=exc)

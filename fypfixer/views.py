@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fypfixer.api import ApplicationError
+from fypfixer.api import ServiceUnavailableError
 
 logger = logging.getLogger(__name__)
 
@@ -21,12 +21,6 @@ class HealthSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["healthy", "degraded"])
     timestamp = serializers.DateTimeField()
     services = serializers.DictField(child=serializers.ChoiceField(choices=[CONNECTED, UNAVAILABLE]))
-
-
-class DatabaseUnavailable(ApplicationError):
-    status_code = 503
-    code = "service_unavailable"
-    message = "The database is unreachable."
 
 
 def database_status() -> str:
@@ -62,5 +56,5 @@ class HealthView(APIView):
             "services": services,
         }
         if services["database"] != CONNECTED:
-            raise DatabaseUnavailable(details=health)
+            raise ServiceUnavailableError("The database is unreachable.", details=health)
         return Response(health)

@@ -54,10 +54,6 @@ class Plan(TimestampedModel):
     def __str__(self):
         return self.title
 
-    @property
-    def is_dated(self) -> bool:
-        return not self.is_template
-
 
 class PlanStep(CreatedAtModel):
     """One thing to do in a plan ("Watch these 3 videos"), at its place in the order."""
@@ -100,10 +96,6 @@ class PlanStep(CreatedAtModel):
         """Return the step's instruction in the language, falling back to English."""
         return localized(self, "text", language)
 
-    @property
-    def is_negative(self) -> bool:
-        return self.action_type in self.NEGATIVE_ACTIONS
-
 
 class StepItem(CreatedAtModel):
     """A curated TikTok video shown under a step, at its place in the step's order."""
@@ -140,7 +132,3 @@ class StepItem(CreatedAtModel):
         self.video_id = ref.video_id
         self.creator_username = ref.creator_username
         self.video_url = canonical_video_url(ref)
-
-    @property
-    def embed_url(self) -> str:
-        return f"https://www.tiktok.com/embed/v2/{self.video_id}"

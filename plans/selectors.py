@@ -144,10 +144,13 @@ def completed_step_ids(*, user, step_ids: list[int]) -> set[int]:
         return {step_id for (step_id,) in cursor.fetchall()}
 
 
+def progress_of(*, done: int, total: int) -> dict:
+    """Return a plan's progress: steps completed, steps in all, and the percentage rounded down."""
+    return {"completed": done, "total": total, "percentage": done * 100 // total if total else 0}
+
+
 def with_progress(plan: dict, completed: set[int]) -> dict:
     """Return a copy of a serialized plan with `completed` on each step and the plan's `progress`."""
     steps = [{**step, "completed": step["id"] in completed} for step in plan["steps"]]
-    done = sum(step["completed"] for step in steps)
-    total = len(steps)
-    progress = {"completed": done, "total": total, "percentage": done * 100 // total if total else 0}
+    progress = progress_of(done=sum(step["completed"] for step in steps), total=len(steps))
     return {**plan, "steps": steps, "progress": progress}

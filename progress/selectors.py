@@ -37,10 +37,16 @@ def streaks(days: list[date], *, today: date) -> tuple[int, int]:
     return (run if alive else 0), longest
 
 
-def progress_summary(*, user, zone: ZoneInfo, today: date) -> dict:
-    """Return the user's totals, today's progress and streaks, with days counted in the zone."""
+def streak_summary(*, user, zone: ZoneInfo, today: date) -> dict:
+    """Return the user's current and longest streaks and last active day, in the zone's days."""
     days = completion_days(user=user, zone=zone)
     current, longest = streaks(days, today=today)
+    return {"current": current, "longest": longest, "last_active_date": days[-1] if days else None}
+
+
+def progress_summary(*, user, zone: ZoneInfo, today: date) -> dict:
+    """Return the user's totals, today's progress and streaks, with days counted in the zone."""
+    streak = streak_summary(user=user, zone=zone, today=today)
     start = datetime.combine(today, time.min, tzinfo=zone)
     today_progress = UserProgress.objects.filter(
         user=user, completed_at__gte=start, completed_at__lt=start + timedelta(days=1)
@@ -49,9 +55,9 @@ def progress_summary(*, user, zone: ZoneInfo, today: date) -> dict:
     return {
         "completed_steps": UserProgress.objects.filter(user=user).count(),
         "today": {"completed": today_progress.count(), "total": steps_in_todays_plans},
-        "current_streak": current,
-        "longest_streak": longest,
-        "last_active_date": days[-1] if days else None,
+        "current_streak": streak["current"],
+        "longest_streak": streak["longest"],
+        "last_active_date": streak["last_active_date"],
     }
 
 

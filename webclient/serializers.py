@@ -6,6 +6,8 @@ from rest_framework import serializers
 
 from fypfixer.query import DayQuerySerializer, LanguageQuerySerializer
 from plans.models import PlanStep
+from plans.selectors import progress_of
+from plans.serializers import PlanProgressSerializer
 
 TIMESTAMP = serializers.DateTimeField()
 
@@ -31,19 +33,13 @@ class ActionSerializer(serializers.Serializer):
     completedAt = serializers.DateTimeField(required=False)
 
 
-class ActionProgressSerializer(serializers.Serializer):
-    completed = serializers.IntegerField()
-    total = serializers.IntegerField()
-    percentage = serializers.IntegerField()
-
-
 class TodayPlanSerializer(serializers.Serializer):
     id = serializers.CharField()
     date = serializers.DateField()
     categoryCode = serializers.CharField()
     categoryName = serializers.CharField()
     actions = ActionSerializer(many=True)
-    progress = ActionProgressSerializer()
+    progress = PlanProgressSerializer()
 
 
 class ActionResultSerializer(serializers.Serializer):
@@ -122,13 +118,11 @@ def action_of(step: dict, completed_at: datetime | None) -> dict:
 def today_plan(plan: dict, *, completed_at: dict[int, datetime], day: date) -> dict:
     """Return a serialized daily plan in the client's shape, with the user's completion merged in."""
     actions = [action_of(step, completed_at.get(step["id"])) for step in plan["steps"]]
-    done = sum(action["completed"] for action in actions)
-    total = len(actions)
     return {
         "id": str(plan["id"]),
         "date": day.isoformat(),
         "categoryCode": plan["category"]["code"],
         "categoryName": plan["category"]["name"],
         "actions": actions,
-        "progress": {"completed": done, "total": total, "percentage": done * 100 // total if total else 0},
+        "progress": progress_of(done=sum(action["completed"] for action in actions), total=len(actions)),
     }

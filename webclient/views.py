@@ -5,7 +5,7 @@ from rest_framework.views import APIView
 from fypfixer.query import DayQuerySerializer
 from plans.selectors import daily_plan_payload
 from progress.gamification import next_milestone
-from progress.selectors import completion_days, completion_times, streaks, xp_summary
+from progress.selectors import completion_times, streak_summary, xp_summary
 from progress.services import step_complete_with_xp, step_uncomplete, visible_step
 from webclient.serializers import (
     ActionResultSerializer,
@@ -65,16 +65,16 @@ class StreakView(APIView):
     def get(self, request):
         """Return the user's streaks, next milestone, total XP and level."""
         query = DayQuerySerializer.from_request(request)
-        current, longest = streaks(completion_days(user=request.user, zone=query.zone), today=query.today)
+        streak = streak_summary(user=request.user, zone=query.zone, today=query.today)
         xp = xp_summary(user=request.user)
-        streak = {
-            "currentStreak": current,
-            "longestStreak": longest,
-            "nextMilestone": next_milestone(current),
+        answer = {
+            "currentStreak": streak["current"],
+            "longestStreak": streak["longest"],
+            "nextMilestone": next_milestone(streak["current"]),
             "totalXp": xp["xp"],
             "level": xp["level"],
         }
-        return Response(StreakSerializer(streak).data)
+        return Response(StreakSerializer(answer).data)
 
 
 class StatsView(APIView):
@@ -82,15 +82,14 @@ class StatsView(APIView):
     def get(self, request):
         """Return the user's streak and game statistics."""
         query = DayQuerySerializer.from_request(request)
-        days = completion_days(user=request.user, zone=query.zone)
-        current, longest = streaks(days, today=query.today)
+        streak = streak_summary(user=request.user, zone=query.zone, today=query.today)
         xp = xp_summary(user=request.user)
         stats = {
             "streak": {
-                "currentStreak": current,
-                "longestStreak": longest,
-                "lastActiveDate": days[-1] if days else None,
-                "nextMilestone": next_milestone(current),
+                "currentStreak": streak["current"],
+                "longestStreak": streak["longest"],
+                "lastActiveDate": streak["last_active_date"],
+                "nextMilestone": next_milestone(streak["current"]),
             },
             "gamification": {
                 "level": xp["level"],
