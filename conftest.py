@@ -3,15 +3,12 @@
 from datetime import date
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from rest_framework.test import APIClient
 
-from accounts.authentication import recent_tokens, recent_users
 from accounts.models import User
 from accounts.services import editor_create, user_tokens
 from catalog.models import Category
-from fypfixer.content_cache import local_payloads
-from fypfixer.throttling import AuthAccountThrottle, AuthThrottle, ReadThrottle, WriteThrottle
 from plans.models import Plan, PlanStep, StepItem
 
 PASSWORD = "correct-horse-battery-staple"
@@ -23,20 +20,13 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
+def empty_caches():
     """Start every test with empty caches (payloads, content version, throttle counters)."""
-    reset_caches()
+    for cache in caches.all():
+        cache.clear()
     yield
-    reset_caches()
-
-
-def reset_caches():
-    cache.clear()
-    local_payloads.clear()
-    recent_users.clear()
-    recent_tokens.clear()
-    for throttle in (ReadThrottle, WriteThrottle, AuthThrottle, AuthAccountThrottle):
-        throttle._counts.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from accounts.models import User, normalize_email
-from catalog.serializers import CategoryCodeField
 from fypfixer.query import LanguageField
 
 CLIENT_ID_VALIDATOR = RegexValidator(
@@ -82,31 +81,14 @@ class GuestSerializer(serializers.Serializer):
 
 
 class PreferencesSerializer(serializers.Serializer):
-    """The user's settings, in SPEC's names and the web client's camelCase names."""
+    """The user's settings (the web client adds its own names: webclient.serializers)."""
 
     dark_mode = serializers.BooleanField(required=False)
     notifications_enabled = serializers.BooleanField(required=False)
     language = LanguageField(source="user.language", required=False)
-    hasCompletedOnboarding = serializers.BooleanField(source="has_completed_onboarding", required=False)
-    selectedGoals = serializers.ListField(
-        source="selected_goals",
-        child=serializers.CharField(max_length=64),
-        max_length=20,
-        required=False,
-    )
-    preferredCategory = CategoryCodeField(source="preferred_category", allow_null=True, required=False)
 
     def changes(self) -> dict:
         """Return the validated changes as keyword arguments for preferences_update()."""
         changes = dict(self.validated_data)
         language = changes.pop("user", {}).get("language")
         return {**changes, "language": language} if language else changes
-
-
-class OnboardingSerializer(serializers.Serializer):
-    goals = serializers.ListField(child=serializers.CharField(max_length=64), max_length=20)
-    category = CategoryCodeField()
-
-
-class OnboardingResultSerializer(serializers.Serializer):
-    redirectTo = serializers.CharField()

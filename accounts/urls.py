@@ -1,14 +1,12 @@
-from django.urls import path
-
 from accounts import views
+from fypfixer.routers import ApiRouter
 
-urlpatterns = [
-    path("auth/register", views.RegisterView.as_view(), name="auth-register"),
-    path("auth/login", views.LoginView.as_view(), name="auth-login"),
-    path("auth/refresh", views.RefreshView.as_view(), name="auth-refresh"),
-    path("auth/logout", views.LogoutView.as_view(), name="auth-logout"),
-    path("auth/guest", views.GuestView.as_view(), name="auth-guest"),
-    path("user", views.UserView.as_view(), name="user"),
-    path("preferences", views.PreferencesView.as_view(), name="preferences"),
-    path("preferences/complete-onboarding", views.OnboardingView.as_view(), name="preferences-onboarding"),
-]
+app_name = "accounts"
+
+router = ApiRouter()
+router.register("auth", views.AuthViewSet, basename="auth")
+router.register("user", views.UserViewSet, basename="user")
+
+# /api/preferences is served by webclient/urls.py: one answer carries the settings below
+# (accounts.serializers.PreferencesSerializer) and the web client's camelCase fields.
+urlpatterns = router.urls

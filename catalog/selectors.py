@@ -1,6 +1,6 @@
+from django.db.models import QuerySet
+
 from catalog.models import Category
-from catalog.serializers import CategorySerializer
-from fypfixer.content_cache import cached_content
 
 
 def active_category(*, code: str) -> Category | None:
@@ -8,13 +8,9 @@ def active_category(*, code: str) -> Category | None:
     return Category.objects.filter(code=code, is_active=True).first()
 
 
-def category_list_payload(*, language: str, include_premium: bool) -> dict:
-    """Return {"categories": [...]} of active categories in display order, cached."""
-
-    def build():
-        categories = Category.objects.filter(is_active=True)
-        if not include_premium:
-            categories = categories.filter(is_premium=False)
-        return {"categories": list(CategorySerializer(categories, many=True, context={"language": language}).data)}
-
-    return cached_content("categories", language, include_premium, build=build)
+def active_categories(*, include_premium: bool = True) -> QuerySet[Category]:
+    """Return the active categories in display order, premium ones only when asked."""
+    categories = Category.objects.filter(is_active=True)
+    if not include_premium:
+        categories = categories.filter(is_premium=False)
+    return categories

@@ -1,5 +1,6 @@
 import re
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from catalog.models import Category
@@ -22,6 +23,7 @@ class CategorySerializer(serializers.ModelSerializer):
         return category.name(self.context["language"])
 
 
+@extend_schema_serializer(many=False)
 class CategoryListSerializer(serializers.Serializer):
     categories = CategorySerializer(many=True)
 

@@ -1,7 +1,9 @@
-from django.urls import path
-
 from catalog import views
+from fypfixer.routers import ApiRouter
 
-urlpatterns = [
-    path("categories", views.CategoryListView.as_view(), name="category-list"),
-]
+app_name = "catalog"
+
+router = ApiRouter()
+router.register("categories", views.CategoryViewSet, basename="category")
+
+urlpatterns = router.urls

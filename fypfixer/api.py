@@ -15,12 +15,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, parsers, renderers, status
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.utils import json
 
-from fypfixer.content_cache import SharedPayload
+from fypfixer.content_cache import RenderedJSON
 
 logger = logging.getLogger(__name__)
 
@@ -179,11 +180,9 @@ class EnvelopeJSONRenderer(renderers.JSONRenderer):
             return super().render(data, accepted_media_type, renderer_context)
         if response.status_code == status.HTTP_204_NO_CONTENT:
             return b""
-        if isinstance(data, SharedPayload):
-            # Served to everyone alike: encode it once per process, not once per request.
-            if data.json is None:
-                data.json = super().render(dict(data), accepted_media_type, renderer_context)
-            return b'{"success":true,"data":' + data.json + b"}"
+        if isinstance(data, RenderedJSON):
+            # A cached payload, encoded once when it was built (fypfixer/content_cache.py).
+            return b'{"success":true,"data":' + data + b"}"
         return super().render({"success": True, "data": data}, accepted_media_type, renderer_context)
 
 
@@ -204,6 +203,18 @@ class JSONParser(parsers.JSONParser):
         except (ValueError, RecursionError) as error:
             message = "nesting too deep" if isinstance(error, RecursionError) else str(error)
             raise exceptions.ParseError(f"JSON parse error - {message}") from None
+
+
+class Metadata(SimpleMetadata):
+    """Answer OPTIONS with the view's name, description and media types.
+
+    DRF's default also describes the body of each write by instantiating the view's
+    serializer_class; our viewsets pick serializers per action (the OpenAPI schema at
+    /api/schema/ documents every body), so that part is left out.
+    """
+
+    def determine_actions(self, request, view):
+        return {}
 
 
 class ContentNegotiation(DefaultContentNegotiation):

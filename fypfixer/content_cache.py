@@ -1,149 +1,96 @@
-"""Versioned cache entries for public content (categories, plans, steps, items).
+"""Cached public payloads (categories, plans), never served stale.
 
-Every public payload is cached under a key that embeds the current content version. Any
-change an editor makes bumps the version (plans/signals.py), so the next request misses
-and rebuilds: the API is never stale, and nothing has to know which keys exist.
+Every public payload is cached under a key that embeds the *content version*. Any change
+editors make to curated content publishes a new version (plans/signals.py calls
+content_changed()): the next request misses and rebuilds, so the API serves what editors
+saved at once, and nothing has to know which keys exist.
 
-Two levels keep warm reads off the network:
+The version lives in the database (fypfixer.models.ContentVersion), changed in the same
+transaction as the content, and the shared cache holds a copy for CONTENT_VERSION_SECONDS:
+a warm read asks the cache, not the database. When the cache cannot take the new copy (Redis
+unreachable while an editor saves), the old copy expires within those seconds and the next
+read takes the version from the database again.
 
-- each process keeps the payloads it used last in memory, in front of the shared cache
-  (safe because a key never changes meaning: new content means a new version, new keys);
-- with Redis, each process learns new versions from the invalidation channel
-  (fypfixer/invalidation.py) instead of asking Redis on every request, and asks again
-  whenever that subscription is not live.
+Two optimisations, each switched by a setting and measured in the README's ablation table:
 
-Payloads are shared between requests: treat them as read-only. The renderer remembers the
-JSON of a shared payload (SharedPayload.json), so a warm read does not encode it again.
+- CONTENT_CACHE_JSON: a payload is cached as its JSON text, encoded once when it is built,
+  and a warm read splices it into the response instead of encoding it again;
+- CONTENT_LOCAL_CACHE: each process keeps the payloads it served in its own memory (the
+  "local" cache), in front of the shared one, so a warm read fetches only the version over
+  the network. Safe because a key never changes meaning: new content means new keys.
 """
 
-import threading
-import time
-from collections import OrderedDict
+import json
 from collections.abc import Callable
-from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
+from rest_framework.renderers import JSONRenderer
 
-from fypfixer.invalidation import subscription
+from fypfixer.models import ContentVersion
 
 VERSION_KEY = "content-version"
-LOCAL_ENTRIES = 512
-
-T = TypeVar("T")
 
 
-class SharedPayload(dict):
-    """A cached payload as served to everyone, remembering its JSON once it has been rendered."""
+class RenderedJSON(bytes):
+    """A payload's JSON text, rendered once and shared by every request that serves it."""
 
-    json = None
-
-
-class LocalPayloads:
-    """A small thread-safe LRU of payloads in this process's memory."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._entries = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            payload = self._entries.get(key)
-            if payload is not None:
-                self._entries.move_to_end(key)
-            return payload
-
-    def set(self, key, payload) -> None:
-        with self._lock:
-            self._entries[key] = payload
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-class KnownVersion:
-    """The content version as this process last learnt it (None: ask the shared cache)."""
-
-    def __init__(self):
-        self.value = None
-
-    def learn(self, value) -> None:
-        # Versions only grow; a late or repeated message must not take one back.
-        self.value = max(self.value or 0, int(value))
-
-    def forget(self) -> None:
-        self.value = None
-
-
-def _fresh_version() -> int:
-    # Milliseconds since the epoch: larger than any version handed out before, even if the
-    # version key was evicted while old entries survive.
-    return int(time.time() * 1000)
-
-
-def _shared_version() -> int:
-    """Return the version in the shared cache, creating it when the cache has none."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = _fresh_version()
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY, version)
-    return version
+    def data(self):
+        return json.loads(self)
 
 
 def content_version() -> int:
-    """Return the current content version."""
-    if not subscription.live():
-        return _shared_version()
-    if known_version.value is None:
-        known_version.learn(_shared_version())
-    return known_version.value
+    """Return the published content version (from the shared cache, else the database)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = ContentVersion.current()
+        # add, not set: a save that committed meanwhile has already published a newer copy.
+        cache.add(VERSION_KEY, version, settings.CONTENT_VERSION_SECONDS)
+    return version
 
 
-def _bump() -> None:
-    try:
-        version = cache.incr(VERSION_KEY)
-    except ValueError:
-        version = _fresh_version()
-        cache.set(VERSION_KEY, version, timeout=None)
-    local_payloads.clear()
-    subscription.publish("content", version)
+def publish_content_version() -> None:
+    """Copy the database's content version to the shared cache."""
+    cache.set(VERSION_KEY, ContentVersion.current(), settings.CONTENT_VERSION_SECONDS)
 
 
-def bump_content_version() -> None:
-    """Invalidate every cached public payload, now and again when the transaction commits.
+def content_changed() -> None:
+    """Invalidate every cached public payload: a new version in the database now, in the cache on commit.
 
-    The second bump closes a race: a request that read the old rows before the commit could
-    otherwise cache them under the new version.
+    Until the commit the cache holds no copy, so each read takes the version from the
+    database: the old one for other connections (which then cache the old content under the
+    old version, correctly), the new one for this transaction.
+
+    Signals call it for every save and delete of curated content; code that writes with
+    QuerySet.update() or bulk_create() (which send no signals) calls it itself.
     """
-    _bump()
-    transaction.on_commit(_bump)
+    ContentVersion.bump()
+    cache.delete(VERSION_KEY)
+    transaction.on_commit(publish_content_version)
 
 
-def cached_content(name: str, *parts: object, build: Callable[[], T]) -> T:
-    """Return the cached payload for (name, parts), building and caching it on a miss.
+def cached_content(name: str, *parts: object, build: Callable[[], dict]):
+    """Return the payload for (name, parts), building and caching it on a miss.
 
-    `build` must return plain dicts and lists (no serializer ReturnDict/ReturnList inside,
-    which would keep their querysets alive in memory).
+    `build` returns plain dicts and lists. The answer is a RenderedJSON (or, with
+    CONTENT_CACHE_JSON off, the dict itself): read it with payload_data().
     """
     key = ":".join([name, str(content_version()), *map(str, parts)])
-    payload = local_payloads.get(key)
+    local = caches["local"] if settings.CONTENT_LOCAL_CACHE else None
+    payload = local.get(key) if local is not None else None
     if payload is None:
-        shared = cache.get(key)
-        if shared is None:
-            shared = dict(build())
-            cache.set(key, shared, settings.CONTENT_CACHE_TIMEOUT)
-        payload = SharedPayload(shared)
-        local_payloads.set(key, payload)
+        payload = cache.get(key)
+        if payload is None:
+            payload = build()
+            if settings.CONTENT_CACHE_JSON:
+                payload = RenderedJSON(JSONRenderer().render(payload))
+            cache.set(key, payload, settings.CONTENT_CACHE_TIMEOUT)
+        if local is not None:
+            local.set(key, payload, settings.CONTENT_CACHE_TIMEOUT)
     return payload
 
 
-local_payloads = LocalPayloads(LOCAL_ENTRIES)
-known_version = KnownVersion()
-subscription.register("content", on_message=known_version.learn, on_reset=known_version.forget)
+def payload_data(payload) -> dict:
+    """Return a cached payload as a dict of its own (to personalise it)."""
+    return payload.data() if isinstance(payload, RenderedJSON) else payload

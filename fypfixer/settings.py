@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "fypfixer",
     "accounts",
     "catalog",
     "plans",
@@ -106,31 +107,44 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
 
 
-# Cache (shared across workers when REDIS_URL is set; in-process otherwise)
+# Cache: "default" is shared by every process (Redis, through django-redis) when REDIS_URL is
+# set, in-process otherwise; "local" is always this process's own memory.
 
 REDIS_URL = env.str("REDIS_URL", default="")
+LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fypfixer-local"}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "fypfixer.cache.ResilientRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "fyp",
             "TIMEOUT": 300,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+            "OPTIONS": {
+                # Redis down must not take the API down: cache calls then miss (and throttles
+                # count in each process, fypfixer/throttling.py) until it is back.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.25,
+                "SOCKET_TIMEOUT": 0.25,
+            },
+        },
+        "local": LOCAL_CACHE,
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "fypfixer",
-            "TIMEOUT": 300,
-        }
-    }
+    CACHES = {"default": {**LOCAL_CACHE, "LOCATION": "fypfixer", "TIMEOUT": 300}, "local": LOCAL_CACHE}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 
-# How long public plan and category payloads live in the cache. Edits invalidate them at
-# once (see fypfixer/content_cache.py); the timeout only bounds memory.
+# How long public payloads live in the cache; edits invalidate them at once anyway
+# (fypfixer/content_cache.py), so the timeout only bounds memory.
 CONTENT_CACHE_TIMEOUT = env.int("CONTENT_CACHE_TIMEOUT", default=3600)
+# How long the shared cache's copy of the content version is trusted before it is read from
+# the database again: the most a save made while Redis was unreachable can stay unseen.
+CONTENT_VERSION_SECONDS = env.int("CONTENT_VERSION_SECONDS", default=2)
+# The measured optimisations (README, "Ablation"); each can be switched off on its own.
+CONTENT_CACHE_JSON = env.bool("CONTENT_CACHE_JSON", default=True)
+CONTENT_LOCAL_CACHE = env.bool("CONTENT_LOCAL_CACHE", default=True)
+QUERY_MEMO = env.bool("QUERY_MEMO", default=True)
+# Reads are added to the shared rate-limit counters this many at a time (1: every request).
+THROTTLE_READ_BATCH = env.int("THROTTLE_READ_BATCH", default=10)
 
 
 # Accounts and passwords
@@ -163,10 +177,11 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ("fypfixer.api.EnvelopeJSONRenderer",),
     "DEFAULT_PARSER_CLASSES": ("fypfixer.api.JSONParser",),
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "fypfixer.api.ContentNegotiation",
+    "DEFAULT_METADATA_CLASS": "fypfixer.api.Metadata",
     "EXCEPTION_HANDLER": "fypfixer.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    "DEFAULT_THROTTLE_CLASSES": ("fypfixer.throttling.ReadThrottle",),
+    "DEFAULT_THROTTLE_CLASSES": ("fypfixer.throttling.ReadThrottle", "fypfixer.throttling.WriteThrottle"),
     "DEFAULT_THROTTLE_RATES": {
         "read": env.str("THROTTLE_READ_RATE", default="600/min"),
         "auth": env.str("THROTTLE_AUTH_RATE", default="10/min"),
@@ -190,6 +205,8 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": False,
     "SIGNING_KEY": env.str("JWT_SIGNING_KEY", default="") or SECRET_KEY,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Tokens carry a digest of the password hash: a password change ends every other session.
+    "CHECK_REVOKE_TOKEN": True,
 }
 
 

@@ -1,34 +1,46 @@
 """Rate limits, counted in the shared cache so they hold across gunicorn workers.
 
-Each limit is a fixed window counter in the cache (one round trip, whatever the rate;
-DRF's default keeps a list of timestamps that grows with the rate). Generous limits count
-in batches: a process adds its requests to the shared counter `batch` at a time, so most
-reads cost no round trip, and all processes together may let at most (processes * batch)
-requests more through than the limit. Strict limits (batch 1) are exact. When the cache
-is down the counters cannot be read and requests are let through.
+DRF's SimpleRateThrottle keeps a list of timestamps per client, read and written back on every
+request: two round trips, a value that grows with the rate, and two requests at once can
+both pass on the same list. Here each limit is a fixed-window counter, incremented atomically
+(one round trip). When the shared cache is unreachable the counters live in each process's
+own memory instead: limits stay on, per process, and the change is logged once.
 """
 
 import hashlib
-import threading
-import time
+import logging
 
+from django.conf import settings
+from django.core.cache import caches
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import SimpleRateThrottle
 
-from fypfixer.cache import incr_with_expiry
+logger = logging.getLogger(__name__)
+
+
+def counter_add(cache, key: str, amount: int, timeout: int) -> int | None:
+    """Add `amount` to the counter `key` (created to live `timeout` seconds); return the new count.
+
+    Returns None when the cache cannot count (Redis unreachable).
+    """
+    try:
+        count = cache.incr(key, amount)
+    except ValueError:  # no such counter yet
+        if cache.add(key, amount, timeout):
+            return amount
+        try:
+            count = cache.incr(key, amount)
+        except ValueError:
+            return None
+    return count
 
 
 class FixedWindowThrottle(SimpleRateThrottle):
     """Allow `num_requests` per window of `duration` seconds for each identity."""
 
+    # Requests counted in this process before they are added to the shared counter.
     batch = 1
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        # Per subclass and per process: {counter key: [requests not yet shared, last shared total]}.
-        cls._counts = {}
-        cls._counts_window = None
-        cls._lock = threading.Lock()
+    shared_cache_was_down = False
 
     def allow_request(self, request, view):
         if self.rate is None:
@@ -40,33 +52,40 @@ class FixedWindowThrottle(SimpleRateThrottle):
         window = int(self.now // self.duration)
         self.window_end = (window + 1) * self.duration
         key = f"throttle:{self.scope}:{ident}:{window}"
-        if self.batch == 1:
-            count = incr_with_expiry(self.cache, key, self.duration + 1)
-            # No count means the cache is down: let the request through rather than refuse everyone.
-            return count is None or count <= self.num_requests
-        return self._allow_batched(key, window)
+        return self.count(key) <= self.num_requests
 
-    def _allow_batched(self, key: str, window: int) -> bool:
-        cls = type(self)
-        with cls._lock:
-            if cls._counts_window != window:
-                cls._counts.clear()
-                cls._counts_window = window
-            counts = cls._counts.setdefault(key, [0, 0])
-            counts[0] += 1
-            unshared, shared = counts
-            if unshared >= self.batch:
-                counts[0] = 0
-        if unshared >= self.batch:
-            total = incr_with_expiry(self.cache, key, self.duration + 1, unshared)
-            if total is not None:
-                with cls._lock:
-                    counts[1] = shared = max(counts[1], total)
-                unshared = 0
-        return shared + unshared <= self.num_requests
+    def count(self, key: str) -> int:
+        """Count this request in the window's counter; return the window's count."""
+        timeout = self.duration + 1
+        local = caches["local"]
+        if self.batch > 1:
+            # Count here, and add to the shared counter a batch at a time: all processes
+            # together may let at most (processes x batch) requests more through.
+            pending = counter_add(local, f"{key}:pending", 1, timeout)
+            shared = local.get(f"{key}:shared", 0)
+            if pending < self.batch:
+                return shared + pending
+            local.delete(f"{key}:pending")
+            total = self.shared_count(key, pending, timeout)
+            local.set(f"{key}:shared", total, timeout)
+            return total
+        return self.shared_count(key, 1, timeout)
+
+    def shared_count(self, key: str, amount: int, timeout: int) -> int:
+        count = counter_add(self.cache, key, amount, timeout)
+        if count is not None:
+            if FixedWindowThrottle.shared_cache_was_down:
+                FixedWindowThrottle.shared_cache_was_down = False
+                logger.warning("Rate limits are counted in the shared cache again.")
+            return count
+        if not FixedWindowThrottle.shared_cache_was_down:
+            FixedWindowThrottle.shared_cache_was_down = True
+            logger.warning("The shared cache is unreachable: rate limits are counted in each process until it is back.")
+        return counter_add(caches["local"], f"{key}:fallback", amount, timeout) or amount
 
     def wait(self):
-        return max(self.window_end - time.time(), 1)
+        # The same clock as the window (self.timer()), so Retry-After is exact under any clock.
+        return max(self.window_end - self.now, 1)
 
     def get_ident_for(self, request, view) -> str | None:
         raise NotImplementedError
@@ -89,11 +108,14 @@ class ReadThrottle(UserOrAddressThrottle):
     """A generous limit on reads."""
 
     scope = "read"
-    batch = 10
+
+    @property
+    def batch(self):
+        return settings.THROTTLE_READ_BATCH
 
 
 class WriteThrottle(UserOrAddressThrottle):
-    """A limit on writes (completing steps, changing settings)."""
+    """A limit on writes (completing steps, changing settings), for every write of both API surfaces."""
 
     scope = "write"
     counts_reads = False

@@ -4,10 +4,10 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from redis.exceptions import RedisError
+from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from fypfixer.api import ServiceUnavailableError
 
@@ -34,19 +34,26 @@ def database_status() -> str:
 
 
 def cache_status() -> str:
-    is_available = getattr(cache, "is_available", None)
-    if is_available is not None:
-        return CONNECTED if is_available() else UNAVAILABLE
+    """Ping the shared cache (Redis); an in-process cache is always there."""
+    client = getattr(cache, "client", None)
+    if client is None or not hasattr(client, "get_client"):
+        return CONNECTED
+    try:
+        client.get_client(write=True).ping()
+    except (RedisError, OSError) as error:
+        logger.warning("Health check: cache unavailable: %s", error)
+        return UNAVAILABLE
     return CONNECTED
 
 
-class HealthView(APIView):
+class HealthViewSet(viewsets.GenericViewSet):
+    singleton = True
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_classes = []
 
     @extend_schema(responses={200: HealthSerializer})
-    def get(self, request):
+    def retrieve(self, request):
         """Report whether the database and the cache answer: 200 when the database does, else 503."""
         services = {"database": database_status(), "cache": cache_status()}
         healthy = all(state == CONNECTED for state in services.values())

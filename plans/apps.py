@@ -6,4 +6,6 @@ class PlansConfig(AppConfig):
     name = "plans"
 
     def ready(self):
-        from plans import signals  # noqa: F401
+        from plans.signals import connect_signals
+
+        connect_signals()

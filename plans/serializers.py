@@ -1,6 +1,8 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from catalog.serializers import CategorySerializer
+from fypfixer.pagination import PageQuerySerializer
 from fypfixer.query import DayQuerySerializer, LanguageQuerySerializer
 from plans.models import Plan, PlanStep, StepItem
 
@@ -54,6 +56,7 @@ class PaginationSerializer(serializers.Serializer):
     offset = serializers.IntegerField()
 
 
+@extend_schema_serializer(many=False)
 class PlanPageSerializer(serializers.Serializer):
     plans = PlanSummarySerializer(many=True)
     pagination = PaginationSerializer()
@@ -92,10 +95,8 @@ class PlanWithProgressSerializer(PlanSerializer):
         fields = (*PlanSerializer.Meta.fields, "progress")
 
 
-class PlanListQuerySerializer(LanguageQuerySerializer):
+class PlanListQuerySerializer(LanguageQuerySerializer, PageQuerySerializer):
     category = serializers.SlugField(max_length=32, required=False, help_text="A category code.")
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
-    offset = serializers.IntegerField(required=False, min_value=0, max_value=10**9, default=0)
 
 
 class DailyPlanQuerySerializer(LanguageQuerySerializer, DayQuerySerializer):

@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Value, When
 
 from fypfixer.api import ConflictError
-from fypfixer.content_cache import bump_content_version
+from fypfixer.content_cache import content_changed
 from plans.models import Plan, PlanStep, StepItem
 
 # Step positions above this are free for parking rows while a plan is reordered.
@@ -84,7 +84,7 @@ def plan_copy_to_date(*, plan: Plan, day: date) -> Plan:
             for item in step.items.all()
         ]
     )
-    bump_content_version()
+    content_changed()
     return copy
 
 

@@ -1,9 +1,10 @@
-from django.urls import path
-
+from fypfixer.routers import ApiRouter
 from plans import views
 
-urlpatterns = [
-    path("plans", views.PlanListView.as_view(), name="plan-list"),
-    path("plans/<id:plan_id>", views.PlanDetailView.as_view(), name="plan-detail"),
-    path("plan", views.DailyPlanView.as_view(), name="daily-plan"),
-]
+app_name = "plans"
+
+router = ApiRouter()
+router.register("plans", views.PlanViewSet, basename="plan")
+router.register("plan", views.DailyPlanViewSet, basename="daily-plan")
+
+urlpatterns = router.urls

@@ -1,65 +1,73 @@
 from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from fypfixer.content_cache import payload_data
+from fypfixer.pagination import ContractPagination
 from fypfixer.query import LanguageQuerySerializer
-from plans.selectors import (
-    completed_step_ids,
-    daily_plan_payload,
-    plan_payload,
-    template_plan_page_payload,
-    with_progress,
-)
+from plans.payloads import daily_plan_payload, plan_page_payload, plan_payload, with_progress
+from plans.selectors import public_plans
 from plans.serializers import (
     DailyPlanQuerySerializer,
     PlanListQuerySerializer,
     PlanPageSerializer,
     PlanWithProgressSerializer,
 )
+from progress.selectors import completed_step_ids
 
 
-def personalized(request, plan: dict) -> dict:
-    """Merge the signed-in user's completion state into a (cached, shared) plan payload."""
+def personalized(request, payload):
+    """Return a (cached, shared) plan payload, with the signed-in user's completion state merged in.
+
+    The one place where plans reads progress: the public plan is the same for everyone, what
+    the user completed of it is theirs.
+    """
     if not request.user.is_authenticated:
-        return plan
-    step_ids = [step["id"] for step in plan["steps"]]
-    return with_progress(plan, completed_step_ids(user=request.user, step_ids=step_ids))
+        return payload
+    plan = payload_data(payload)
+    completed = completed_step_ids(user=request.user, step_ids=[step["id"] for step in plan["steps"]])
+    return with_progress(plan, completed)
 
 
-class PlanListView(APIView):
+class PlanPagination(ContractPagination):
+    items_name = "plans"
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    """Editor-authored plans: the templates a page at a time, and any public plan by id."""
+
+    queryset = public_plans()
     permission_classes = [AllowAny]
+    pagination_class = PlanPagination
+    lookup_url_kwarg = "plan_id"
+    lookup_value_converter = "id"
 
     @extend_schema(parameters=[PlanListQuerySerializer], responses=PlanPageSerializer, operation_id="plans_list")
-    def get(self, request):
+    def list(self, request):
         """List active template plans, newest first, a page at a time."""
         query = PlanListQuerySerializer.from_request(request)
-        payload = template_plan_page_payload(
-            category_code=query.get("category"),
-            language=query.language_code,
-            limit=query["limit"],
-            offset=query["offset"],
+        payload = plan_page_payload(
+            paginator=self.paginator, request=request, category_code=query.get("category"), language=query.language_code
         )
         return Response(payload)
 
-
-class PlanDetailView(APIView):
-    permission_classes = [AllowAny]
-
     @extend_schema(parameters=[LanguageQuerySerializer], responses=PlanWithProgressSerializer)
-    def get(self, request, plan_id: int):
+    def retrieve(self, request, plan_id: int):
         """Return one plan with its steps and video items."""
         query = LanguageQuerySerializer.from_request(request)
-        plan = plan_payload(plan_id=plan_id, language=query.language_code)
-        return Response(personalized(request, plan))
+        return Response(personalized(request, plan_payload(plan_id=plan_id, language=query.language_code)))
 
 
-class DailyPlanView(APIView):
+class DailyPlanViewSet(viewsets.GenericViewSet):
+    """The plan of the day for a category."""
+
+    singleton = True
     permission_classes = [AllowAny]
 
     @extend_schema(parameters=[DailyPlanQuerySerializer], responses=PlanWithProgressSerializer)
-    def get(self, request):
+    def retrieve(self, request):
         """Return today's plan for a category: the dated plan, else a template; English as fallback."""
         query = DailyPlanQuerySerializer.from_request(request)
-        plan = daily_plan_payload(category_code=query["category"], language=query.language_code, day=query.today)
-        return Response(personalized(request, plan))
+        payload = daily_plan_payload(category_code=query["category"], language=query.language_code, day=query.today)
+        return Response(personalized(request, payload))

@@ -2,8 +2,15 @@
 
 from bisect import bisect_right
 
+from plans.models import PlanStep
+
 # XP for completing a step, by its action type; other actions earn DEFAULT_ACTION_XP.
-ACTION_XP = {"follow": 10, "like": 5, "save": 8, "not_interested": 7}
+ACTION_XP = {
+    PlanStep.Action.FOLLOW: 10,
+    PlanStep.Action.LIKE: 5,
+    PlanStep.Action.SAVE: 8,
+    PlanStep.Action.NOT_INTERESTED: 7,
+}
 DEFAULT_ACTION_XP = 5
 # Extra XP for completing every step of a plan.
 PLAN_COMPLETED_XP = 25

@@ -1,12 +1,64 @@
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 
+from fypfixer.api import ForbiddenError, NotFoundError
 from plans.models import Plan, PlanStep
-from progress.gamification import PLAN_COMPLETED_XP, action_xp, level_for
+from progress.gamification import PLAN_COMPLETED_XP, action_xp, level_for, next_milestone
 from progress.models import UserProgress
+
+
+class StepNotFound(NotFoundError):
+    message = "This step is not part of a plan you can follow today."
+
+
+class PremiumRequired(ForbiddenError):
+    code = "premium_required"
+    message = "This plan belongs to a premium category. Upgrade to premium to follow it."
+
+
+def completable_steps(*, user, day: date) -> QuerySet[PlanStep]:
+    """Return the steps the user can complete on their calendar day `day`.
+
+    A step counts when its plan is being served: an active plan of an active category,
+    written by editors (or the user's own), that is either a template (served on days without
+    a dated plan) or dated today or yesterday. Yesterday is a grace day, so a plan finished
+    after midnight still counts for the streak. Plans dated in the future, or older than
+    yesterday, cannot be completed. Premium categories are checked by visible_step().
+    """
+    return PlanStep.objects.filter(
+        Q(plan__user__isnull=True) | Q(plan__user=user),
+        Q(plan__is_template=True) | Q(plan__plan_date__in=[day, day - timedelta(days=1)]),
+        plan__is_active=True,
+        plan__category__is_active=True,
+    )
+
+
+def visible_step(*, user, day: date, step_id: int, plan_id: int | None = None) -> PlanStep:
+    """Return a step the user can complete today (see completable_steps), or raise 404 or 403.
+
+    The step comes with `completed_at` (when this user completed it, or None) and `premium`
+    (whether its category is premium), in the same query.
+    """
+    completion = UserProgress.objects.filter(user=user, step=OuterRef("pk")).values("completed_at")[:1]
+    steps = completable_steps(user=user, day=day).filter(pk=step_id)
+    if plan_id is not None:
+        steps = steps.filter(plan_id=plan_id)
+    step = steps.annotate(completed_at=Subquery(completion), premium=F("plan__category__is_premium")).first()
+    if step is None:
+        raise StepNotFound()
+    if step.premium and not user.is_premium:
+        raise PremiumRequired()
+    return step
+
+
+def completed_step_ids(*, user, step_ids: list[int]) -> set[int]:
+    """Return which of the steps the user has completed, in one query."""
+    if not step_ids:
+        return set()
+    return set(UserProgress.objects.filter(user=user, step_id__in=step_ids).values_list("step_id", flat=True))
 
 
 def completion_days(*, user, zone: ZoneInfo) -> list[date]:
@@ -38,10 +90,15 @@ def streaks(days: list[date], *, today: date) -> tuple[int, int]:
 
 
 def streak_summary(*, user, zone: ZoneInfo, today: date) -> dict:
-    """Return the user's current and longest streaks and last active day, in the zone's days."""
+    """Return the user's current and longest streaks, last active day and next milestone, in the zone's days."""
     days = completion_days(user=user, zone=zone)
     current, longest = streaks(days, today=today)
-    return {"current": current, "longest": longest, "last_active_date": days[-1] if days else None}
+    return {
+        "current": current,
+        "longest": longest,
+        "last_active_date": days[-1] if days else None,
+        "next_milestone": next_milestone(current),
+    }
 
 
 def progress_summary(*, user, zone: ZoneInfo, today: date) -> dict:

@@ -1,47 +1,47 @@
 from datetime import datetime
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db import connection
 from django.utils import timezone
 
-from fypfixer.api import NotFoundError
 from plans.models import PlanStep
 from progress.gamification import PLAN_COMPLETED_XP, action_xp
 from progress.models import UserProgress
 from progress.selectors import plan_completed
 
 
-class StepNotFound(NotFoundError):
-    message = "This step is not part of that plan."
+def _insert_completion(*, user, step: PlanStep, completed_at: datetime) -> bool:
+    """Insert the user's completion of the step unless it exists; return whether this call inserted it.
 
-
-def visible_step(*, user, step_id: int, plan_id: int | None = None) -> PlanStep:
-    """Return a step of an active plan the user may follow (editors' plans or their own), or raise 404.
-
-    The step comes with `completed_at`: when this user completed it, or None (same query).
+    One statement, on purpose: completing a step is the API's busiest write, and the ORM's
+    way to learn whether a row was inserted (create() in a savepoint, catching the
+    IntegrityError) takes three round trips instead of one. The unique (user, step)
+    constraint decides between concurrent calls; none of them fails.
     """
-    completion = UserProgress.objects.filter(user=user, step=OuterRef("pk")).values("completed_at")[:1]
-    steps = PlanStep.objects.filter(pk=step_id, plan__is_active=True)
-    if plan_id is not None:
-        steps = steps.filter(plan_id=plan_id)
-    steps = steps.filter(Q(plan__user__isnull=True) | Q(plan__user=user))
-    step = steps.annotate(completed_at=Subquery(completion)).first()
-    if step is None:
-        raise StepNotFound()
-    return step
+    table = connection.ops.quote_name(UserProgress._meta.db_table)
+    value = connection.ops.adapt_datetimefield_value(completed_at)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, step_id, completed_at, created_at) VALUES (%s, %s, %s, %s) "  # noqa: S608
+            "ON CONFLICT (user_id, step_id) DO NOTHING RETURNING id",
+            [user.pk, step.pk, value, value],
+        )
+        return cursor.fetchone() is not None
 
 
 def step_complete(*, user, step: PlanStep) -> tuple[datetime, bool]:
     """Mark the step completed for the user; return when it was completed and whether that is new.
 
-    Idempotent: completing twice keeps the first completion time. Concurrent calls are safe,
-    the unique (user, step) constraint lets exactly one insert win.
+    `step` comes from visible_step(), with this user's `completed_at`. Idempotent: completing
+    twice keeps the first completion time, also when two requests complete it at once.
     """
-    if getattr(step, "completed_at", None) is not None:
+    if step.completed_at is not None:
         return step.completed_at, False
-    progress, created = UserProgress.objects.get_or_create(
-        user=user, step=step, defaults={"completed_at": timezone.now()}
-    )
-    return progress.completed_at, created
+    completed_at = timezone.now()
+    if _insert_completion(user=user, step=step, completed_at=completed_at):
+        return completed_at, True
+    # Another request completed it a moment ago: answer with its time.
+    existing = UserProgress.objects.filter(user=user, step=step).values_list("completed_at", flat=True).first()
+    return existing or completed_at, False
 
 
 def step_uncomplete(*, user, step: PlanStep) -> bool:

@@ -1,12 +1,10 @@
-from django.urls import path
-
+from fypfixer.routers import ApiRouter
 from progress import views
 
-urlpatterns = [
-    path(
-        "plans/<id:plan_id>/steps/<id:step_id>/complete",
-        views.StepCompletionView.as_view(),
-        name="step-completion",
-    ),
-    path("progress", views.ProgressView.as_view(), name="progress"),
-]
+app_name = "progress"
+
+router = ApiRouter()
+router.register("plans/<id:plan_id>/steps", views.StepCompletionViewSet, basename="step")
+router.register("progress", views.ProgressViewSet, basename="progress")
+
+urlpatterns = router.urls

@@ -1,34 +1,48 @@
 from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from fypfixer.query import DayQuerySerializer
-from progress.selectors import progress_summary
+from progress.selectors import progress_summary, visible_step
 from progress.serializers import ProgressSummarySerializer, StepCompletionSerializer
-from progress.services import step_complete, step_uncomplete, visible_step
+from progress.services import step_complete, step_uncomplete
 
 
-class StepCompletionView(APIView):
-    @extend_schema(request=None, responses=StepCompletionSerializer)
-    def post(self, request, plan_id: int, step_id: int):
+class StepCompletionViewSet(viewsets.GenericViewSet):
+    """The signed-in user's completion of one step of a plan."""
+
+    lookup_url_kwarg = "step_id"
+    lookup_value_converter = "id"
+
+    @extend_schema(parameters=[DayQuerySerializer], request=None, responses=StepCompletionSerializer)
+    @action(detail=True, methods=["post"], url_path="complete", url_name="complete")
+    def complete(self, request, plan_id: int, step_id: int):
         """Mark a step of a plan completed (idempotent)."""
-        step = visible_step(user=request.user, plan_id=plan_id, step_id=step_id)
+        query = DayQuerySerializer.from_request(request)
+        step = visible_step(user=request.user, day=query.today, plan_id=plan_id, step_id=step_id)
         completed_at, _created = step_complete(user=request.user, step=step)
         completion = {"step_id": step.pk, "completed": True, "completed_at": completed_at}
         return Response(StepCompletionSerializer(completion).data)
 
-    @extend_schema(request=None, responses=StepCompletionSerializer)
-    def delete(self, request, plan_id: int, step_id: int):
+    @extend_schema(parameters=[DayQuerySerializer], request=None, responses={200: StepCompletionSerializer})
+    @complete.mapping.delete
+    def uncomplete(self, request, plan_id: int, step_id: int):
         """Mark a step of a plan not completed (idempotent)."""
-        step = visible_step(user=request.user, plan_id=plan_id, step_id=step_id)
+        query = DayQuerySerializer.from_request(request)
+        step = visible_step(user=request.user, day=query.today, plan_id=plan_id, step_id=step_id)
         step_uncomplete(user=request.user, step=step)
         completion = {"step_id": step.pk, "completed": False, "completed_at": None}
         return Response(StepCompletionSerializer(completion).data)
 
 
-class ProgressView(APIView):
+class ProgressViewSet(viewsets.GenericViewSet):
+    """The signed-in user's totals, today's progress and streaks."""
+
+    singleton = True
+
     @extend_schema(parameters=[DayQuerySerializer], responses=ProgressSummarySerializer)
-    def get(self, request):
+    def retrieve(self, request):
         """Return the user's completed steps, today's progress and streaks."""
         query = DayQuerySerializer.from_request(request)
         summary = progress_summary(user=request.user, zone=query.zone, today=query.today)

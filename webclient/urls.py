@@ -1,11 +1,13 @@
-from django.urls import path
-
+from fypfixer.routers import ApiRouter
 from webclient import views
 
-urlpatterns = [
-    path("v1/plans/today", views.TodayPlanView.as_view(), name="v1-plans-today"),
-    path("actions/<id:action_id>/complete", views.ActionCompleteView.as_view(), name="action-complete"),
-    path("actions/<id:action_id>/uncomplete", views.ActionUncompleteView.as_view(), name="action-uncomplete"),
-    path("user/streak", views.StreakView.as_view(), name="user-streak"),
-    path("user/stats", views.StatsView.as_view(), name="user-stats"),
-]
+app_name = "webclient"
+
+router = ApiRouter()
+router.register("v1/plans/today", views.TodayPlanViewSet, basename="v1-plans-today")
+router.register("actions", views.ActionViewSet, basename="action")
+router.register("user/streak", views.StreakViewSet, basename="user-streak")
+router.register("user/stats", views.StatsViewSet, basename="user-stats")
+router.register("preferences", views.PreferencesViewSet, basename="preferences")
+
+urlpatterns = router.urls

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Category
-from fypfixer.content_cache import bump_content_version
+from fypfixer.content_cache import content_changed
 from plans.models import Plan, PlanStep, StepItem
 from plans.services import plan_copy_to_date
 
@@ -73,7 +73,7 @@ def bench_plans_create(*, plans_per_category: int = 50, today: date | None = Non
     dated_today = Plan.objects.filter(category__code="personal_growth", plan_date=today, is_template=False)
     if demo is not None and not dated_today.exists():
         plan_copy_to_date(plan=demo, day=today)
-    bump_content_version()
+    content_changed()
     return {
         "plans": Plan.objects.count(),
         "steps": PlanStep.objects.count(),
