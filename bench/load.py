@@ -19,7 +19,6 @@ Rate limits are raised for the run: one machine's wrk is not the clients they ar
 """
 
 import argparse
-import json
 import signal
 import sys
 import tempfile
@@ -27,7 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.run import HOST, PORTS, Bench, ensure_services, http, log, run
+from bench.stack import HOST, PORTS, Stack, ensure_services, http, log, run
+from bench.wrk import lua_list, parse
 
 READS_LUA = """
 local paths = {PATHS}
@@ -63,20 +63,14 @@ end
 """
 
 
-def lua_list(values) -> str:
-    return "{" + ", ".join(json.dumps(value) for value in values) + "}"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    args.duration, args.rounds = args.seconds, 1
-
     workdir = Path(tempfile.mkdtemp(prefix="fyp-load-"))
-    bench = Bench(args=args, workdir=workdir)
+    bench = Stack(workers=args.workers, workdir=workdir)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
         ensure_services()
@@ -128,10 +122,10 @@ def main() -> int:
         total_errors = 0
         for name, output in rows:
             stats = parse(output)
-            total_errors += stats["errors"]
+            total_errors += stats.errors
             print(
-                f"| {name} | {stats['requests']:,} | {stats['errors']} | {stats['rps']:,.0f} "
-                f"| {stats['p50']:.1f} | {stats['p90']:.1f} | {stats['p99']:.1f} |"
+                f"| {name} | {stats.requests:,} | {stats.errors} | {stats.rps:,.0f} "
+                f"| {stats.p50_ms:.1f} | {stats.p90_ms:.1f} | {stats.p99_ms:.1f} |"
             )
         print(f"\n{args.connections} connections, {args.seconds} s per workload, gunicorn -w {args.workers}.")
         print(f"Errors in all: {total_errors} (target 0).")
@@ -139,29 +133,6 @@ def main() -> int:
     finally:
         log("cleaning up")
         bench.cleanup()
-
-
-def parse(output: str) -> dict:
-    import re
-
-    from bench.run import _ms
-
-    def percentile(label: str) -> float:
-        return _ms(re.search(rf"^\s+{label}%\s+(\S+)", output, re.M).group(1))
-
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    errors = (int(non2xx.group(1)) if non2xx else 0) + (
-        sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
-    )
-    return {
-        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "errors": errors,
-        "p50": percentile("50"),
-        "p90": percentile("90"),
-        "p99": percentile("99"),
-    }
 
 
 if __name__ == "__main__":

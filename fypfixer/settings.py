@@ -101,7 +101,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Off by default: checking a reused connection costs a round trip on every request (README,
+# "Ablation"); without the check, after a database restart each worker thread's first
+# request answers 503 and its broken connection is dropped.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when PostgreSQL is unreachable instead of hanging a worker (libpq's minimum is 2 s).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
@@ -143,6 +146,9 @@ CONTENT_VERSION_SECONDS = env.int("CONTENT_VERSION_SECONDS", default=2)
 CONTENT_CACHE_JSON = env.bool("CONTENT_CACHE_JSON", default=True)
 CONTENT_LOCAL_CACHE = env.bool("CONTENT_LOCAL_CACHE", default=True)
 QUERY_MEMO = env.bool("QUERY_MEMO", default=True)
+PROGRESS_INSERT_SQL = env.bool("PROGRESS_INSERT_SQL", default=True)
+PROGRESS_COMPLETED_SQL = env.bool("PROGRESS_COMPLETED_SQL", default=True)
+USER_CACHE = env.bool("USER_CACHE", default=True)
 # Reads are added to the shared rate-limit counters this many at a time (1: every request).
 THROTTLE_READ_BATCH = env.int("THROTTLE_READ_BATCH", default=10)
 

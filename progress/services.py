@@ -1,6 +1,7 @@
 from datetime import datetime
 
-from django.db import connection
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from plans.models import PlanStep
@@ -37,7 +38,16 @@ def step_complete(*, user, step: PlanStep) -> tuple[datetime, bool]:
     if step.completed_at is not None:
         return step.completed_at, False
     completed_at = timezone.now()
-    if _insert_completion(user=user, step=step, completed_at=completed_at):
+    if settings.PROGRESS_INSERT_SQL:
+        inserted = _insert_completion(user=user, step=step, completed_at=completed_at)
+    else:
+        try:
+            with transaction.atomic():
+                UserProgress.objects.create(user=user, step=step, completed_at=completed_at)
+            inserted = True
+        except IntegrityError:
+            inserted = False
+    if inserted:
         return completed_at, True
     # Another request completed it a moment ago: answer with its time.
     existing = UserProgress.objects.filter(user=user, step=step).values_list("completed_at", flat=True).first()
