@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.services import editor_create, user_tokens
 from catalog.models import Category
+from fypfixer.throttling import FixedWindowThrottle
 from plans.models import Plan, PlanStep, StepItem
 
 PASSWORD = "correct-horse-battery-staple"
@@ -27,6 +28,34 @@ def empty_caches():
     yield
     for cache in caches.all():
         cache.clear()
+
+
+class Clock:
+    """A settable time for the rate limits' fixed windows."""
+
+    def __init__(self, now=1_000_000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The rate limits' clock, frozen at the start of a minute; move it with `clock.now += ...`."""
+    clock = Clock()
+    monkeypatch.setattr(FixedWindowThrottle, "timer", clock)
+    return clock
+
+
+@pytest.fixture
+def rates(monkeypatch):
+    """Set the rate of the given scopes for this test (the throttles read them at import)."""
+
+    def set_rates(**scopes):
+        monkeypatch.setattr(FixedWindowThrottle, "THROTTLE_RATES", {**FixedWindowThrottle.THROTTLE_RATES, **scopes})
+
+    return set_rates
 
 
 @pytest.fixture

@@ -46,10 +46,7 @@ class JWTAuthentication(authentication.JWTAuthentication):
     issued before the user's last logout."""
 
     def get_user(self, validated_token):
-        if settings.USER_CACHE:
-            user = self._cached_user(validated_token)
-        else:
-            user = super().get_user(validated_token)
+        user = self._cached_user(validated_token) if settings.USER_CACHE else super().get_user(validated_token)
         if token_revoked(user=user, token=validated_token):
             raise AuthenticationFailed("This session has ended. Please sign in again.", code="token_revoked")
         return user

@@ -9,6 +9,7 @@ from bench.wrk import FreshCompletions, WrkResult, median, request_script, wrk
 
 DAILY_PLAN = "/api/plan?category=personal_growth&lang=en"
 WRITERS = {"peer": 40, "ours": 100}
+PEER_COUNTED = ["/api/health", "/api/categories", DAILY_PLAN, "/api/plans?limit=20"]
 
 
 @dataclass
@@ -118,8 +119,7 @@ def query_counts(stack: Stack, token: str) -> dict:
     spec = [(e.name, e.method.lower(), e.ours, e.signed_in) for e in ENDPOINTS if e.method == "GET"]
     ours = json.loads(stack.python("-m", "bench.queries", token, json.dumps(spec)).strip().splitlines()[-1])
     output = run(
-        [str(PEER_VENV / "bin" / "python"), "count_queries.py", "/api/health", "/api/categories", DAILY_PLAN]
-        + ["/api/plans?limit=20", "--login"],
+        [str(PEER_VENV / "bin" / "python"), "count_queries.py", *PEER_COUNTED, "--login"],
         cwd=PEER,
         env=stack.peer_env(),
         capture_output=True,
@@ -163,13 +163,15 @@ def measure(drivers: Drivers, rounds: int, seconds: float, connections: int) -> 
                 if login:
                     drain()
                 results.setdefault((endpoint.name, server), []).append(result)
-                log(
-                    f"{endpoint.name:10} {server:5} round {round_number + 1}: {result.rps:8.1f} req/s, p99 {result.p99_ms:.1f} ms"
-                )
+                log(f"{endpoint.name:10} {server:5} round {round_number + 1}: {summary(result)}")
             if endpoint.cached_read:
                 result = wrk(ceiling_url, seconds, connections)
                 results.setdefault(("ceiling", "ours"), []).append(result)
     return results
+
+
+def summary(result: WrkResult) -> str:
+    return f"{result.rps:8.1f} req/s, p99 {result.p99_ms:.1f} ms, {result.errors} errors"
 
 
 def servers_of(endpoint: Endpoint) -> list[str]:
@@ -198,7 +200,8 @@ def report(results: dict, queries: dict, connections: int) -> tuple[str, list]:
         )
     ceiling = medians[("ceiling", "ours")]
     lines.append(
-        f"| ceiling: bare Django view, constant JSON | - | {ceiling.rps:,.0f} | - | - | {cell_latency(ceiling)} | - | 0 |"
+        f"| ceiling: bare Django view, constant JSON | - | {ceiling.rps:,.0f} | - | - "
+        f"| {cell_latency(ceiling)} | - | 0 |"
     )
     errors = sum(result.errors for result in medians.values())
     lines += [

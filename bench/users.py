@@ -22,7 +22,11 @@ def main() -> None:
     from plans.models import PlanStep
 
     count = int(sys.argv[1])
-    users = [User.objects.get_or_create(email=f"writer{n}@bench.example.com")[0] for n in range(count)]
+    # Premium, so the steps of premium categories count too (the peer has no premium rule).
+    users = [
+        User.objects.update_or_create(email=f"writer{n}@bench.example.com", defaults={"is_premium": True})[0]
+        for n in range(count)
+    ]
     steps = PlanStep.objects.filter(plan__is_template=True, plan__is_active=True).values_list("plan_id", "pk")
     print(
         json.dumps(

@@ -11,8 +11,10 @@ a warm read asks the cache, not the database. When the cache cannot take the new
 unreachable while an editor saves), the old copy expires within those seconds and the next
 read takes the version from the database again.
 
-Two optimisations, each switched by a setting and measured in the README's ablation table:
+Three optimisations, each switched by a setting and measured in the README's ablation table:
 
+- CONTENT_VERSION_CHANNEL: each process hears new versions on a Redis pub/sub channel and
+  does not ask Redis for the version on every read (fypfixer/content_channel.py);
 - CONTENT_CACHE_JSON: a payload is cached as its JSON text, encoded once when it is built,
   and a warm read splices it into the response instead of encoding it again;
 - CONTENT_LOCAL_CACHE: each process keeps the payloads it served in its own memory (the
@@ -28,9 +30,10 @@ from django.core.cache import cache, caches
 from django.db import transaction
 from rest_framework.renderers import JSONRenderer
 
+from fypfixer.content_channel import SHARED_KEY, channel
 from fypfixer.models import ContentVersion
 
-VERSION_KEY = "content-version"
+VERSION_KEY = SHARED_KEY
 
 
 class RenderedJSON(bytes):
@@ -41,7 +44,10 @@ class RenderedJSON(bytes):
 
 
 def content_version() -> int:
-    """Return the published content version (from the shared cache, else the database)."""
+    """Return the published content version (heard on the channel, else from the shared cache, else the database)."""
+    version = channel.heard_version()
+    if version is not None:
+        return version
     version = cache.get(VERSION_KEY)
     if version is None:
         version = ContentVersion.current()
@@ -51,8 +57,10 @@ def content_version() -> int:
 
 
 def publish_content_version() -> None:
-    """Copy the database's content version to the shared cache."""
-    cache.set(VERSION_KEY, ContentVersion.current(), settings.CONTENT_VERSION_SECONDS)
+    """Copy the database's content version to the shared cache, and announce it to every process."""
+    version = ContentVersion.current()
+    cache.set(VERSION_KEY, version, settings.CONTENT_VERSION_SECONDS)
+    channel.announce(version)
 
 
 def content_changed() -> None:
@@ -66,6 +74,7 @@ def content_changed() -> None:
     QuerySet.update() or bulk_create() (which send no signals) calls it itself.
     """
     ContentVersion.bump()
+    channel.forget()
     cache.delete(VERSION_KEY)
     transaction.on_commit(publish_content_version)
 

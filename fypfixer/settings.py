@@ -145,12 +145,16 @@ CONTENT_VERSION_SECONDS = env.int("CONTENT_VERSION_SECONDS", default=2)
 # The measured optimisations (README, "Ablation"); each can be switched off on its own.
 CONTENT_CACHE_JSON = env.bool("CONTENT_CACHE_JSON", default=True)
 CONTENT_LOCAL_CACHE = env.bool("CONTENT_LOCAL_CACHE", default=True)
+CONTENT_VERSION_CHANNEL = env.bool("CONTENT_VERSION_CHANNEL", default=True)
 QUERY_MEMO = env.bool("QUERY_MEMO", default=True)
 PROGRESS_INSERT_SQL = env.bool("PROGRESS_INSERT_SQL", default=True)
 PROGRESS_COMPLETED_SQL = env.bool("PROGRESS_COMPLETED_SQL", default=True)
 USER_CACHE = env.bool("USER_CACHE", default=True)
-# Reads are added to the shared rate-limit counters this many at a time (1: every request).
-THROTTLE_READ_BATCH = env.int("THROTTLE_READ_BATCH", default=10)
+# /api/health checks PostgreSQL and Redis at most this often per process (0: on every call).
+HEALTH_CHECK_SECONDS = env.float("HEALTH_CHECK_SECONDS", default=1.0)
+# Reads and writes are added to the shared rate-limit counters this many at a time (1: every
+# request); signing in is always counted one by one.
+THROTTLE_BATCH = env.int("THROTTLE_BATCH", default=10)
 
 
 # Accounts and passwords

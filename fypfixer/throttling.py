@@ -111,7 +111,7 @@ class ReadThrottle(UserOrAddressThrottle):
 
     @property
     def batch(self):
-        return settings.THROTTLE_READ_BATCH
+        return settings.THROTTLE_BATCH
 
 
 class WriteThrottle(UserOrAddressThrottle):
@@ -119,6 +119,10 @@ class WriteThrottle(UserOrAddressThrottle):
 
     scope = "write"
     counts_reads = False
+
+    @property
+    def batch(self):
+        return settings.THROTTLE_BATCH
 
 
 class AuthThrottle(FixedWindowThrottle):

@@ -15,13 +15,14 @@ admin.site.index_title = "Curate categories and daily plans"
 router = ApiRouter()
 router.register("health", views.HealthViewSet, basename="health")
 
+# Health first (probes call it often and it should resolve at once), then the most read apps.
 api_patterns = [
+    *router.urls,
     path("", include("plans.urls")),
     path("", include("catalog.urls")),
     path("", include("progress.urls")),
     path("", include("webclient.urls")),
     path("", include("accounts.urls")),
-    *router.urls,
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

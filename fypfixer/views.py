@@ -1,6 +1,7 @@
 import logging
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.db import DatabaseError, connection
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -13,6 +14,7 @@ from fypfixer.api import ServiceUnavailableError
 
 logger = logging.getLogger(__name__)
 
+HEALTH_KEY = "health"
 CONNECTED = "connected"
 UNAVAILABLE = "unavailable"
 
@@ -46,6 +48,23 @@ def cache_status() -> str:
     return CONNECTED
 
 
+def service_states() -> dict:
+    """Return the state of the database and the cache, checked at most once per HEALTH_CHECK_SECONDS.
+
+    Load balancers and monitors call /api/health many times a second; checking PostgreSQL and
+    Redis for each call would make the probes themselves a load (README, "Ablation"). Each
+    process keeps its last answer for that long, so an outage shows within that time.
+    """
+    local = caches["local"]
+    seconds = settings.HEALTH_CHECK_SECONDS
+    states = local.get(HEALTH_KEY) if seconds else None
+    if states is None:
+        states = {"database": database_status(), "cache": cache_status()}
+        if seconds:
+            local.set(HEALTH_KEY, states, seconds)
+    return states
+
+
 class HealthViewSet(viewsets.GenericViewSet):
     singleton = True
     permission_classes = [AllowAny]
@@ -55,7 +74,7 @@ class HealthViewSet(viewsets.GenericViewSet):
     @extend_schema(responses={200: HealthSerializer})
     def retrieve(self, request):
         """Report whether the database and the cache answer: 200 when the database does, else 503."""
-        services = {"database": database_status(), "cache": cache_status()}
+        services = service_states()
         healthy = all(state == CONNECTED for state in services.values())
         health = {
             "status": "healthy" if healthy else "degraded",

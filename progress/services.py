@@ -1,32 +1,46 @@
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from plans.models import PlanStep
+from catalog.models import Category
+from plans.models import Plan, PlanStep
 from progress.gamification import PLAN_COMPLETED_XP, action_xp
 from progress.models import UserProgress
 from progress.selectors import plan_completed
 
 
-def _insert_completion(*, user, step: PlanStep, completed_at: datetime) -> bool:
-    """Insert the user's completion of the step unless it exists; return whether this call inserted it.
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
-    One statement, on purpose: completing a step is the API's busiest write, and the ORM's
-    way to learn whether a row was inserted (create() in a savepoint, catching the
-    IntegrityError) takes three round trips instead of one. The unique (user, step)
-    constraint decides between concurrent calls; none of them fails.
+
+def step_complete_at_once(*, user, plan_id: int, step_id: int, day: date) -> datetime | None:
+    """Complete the step in one statement if the user may complete it and has not yet; return when.
+
+    Returns None when nothing was inserted: the step is already completed, or not one the
+    user can complete today (the caller then asks visible_step() which, and why). This is
+    the fast path of the busiest write (README, "Ablation": PROGRESS_INSERT_SQL): the
+    conditions are those of selectors.completable_steps() and visible_step(), written out
+    because building them with the ORM costs more than the write itself; a test holds the
+    two to the same answers.
     """
-    table = connection.ops.quote_name(UserProgress._meta.db_table)
-    value = connection.ops.adapt_datetimefield_value(completed_at)
+    completed_at = timezone.now()
+    moment = connection.ops.adapt_datetimefield_value(completed_at)
+    days = [connection.ops.adapt_datefield_value(d) for d in (day, day - timedelta(days=1))]
+    plan_condition = "AND p.id = %s " if plan_id is not None else ""
+    sql = (
+        f"INSERT INTO {_table(UserProgress)} (user_id, step_id, completed_at, created_at) "  # noqa: S608
+        f"SELECT %s, s.id, %s, %s FROM {_table(PlanStep)} s "
+        f"JOIN {_table(Plan)} p ON p.id = s.plan_id JOIN {_table(Category)} c ON c.id = p.category_id "
+        f"WHERE s.id = %s {plan_condition}"
+        "AND p.is_active AND c.is_active AND (p.user_id IS NULL OR p.user_id = %s) "
+        "AND (p.is_template OR p.plan_date IN (%s, %s)) AND (NOT c.is_premium OR %s) "
+        "ON CONFLICT (user_id, step_id) DO NOTHING RETURNING id"
+    )
+    params = [user.pk, moment, moment, step_id, *([plan_id] if plan_id is not None else []), user.pk, *days]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (user_id, step_id, completed_at, created_at) VALUES (%s, %s, %s, %s) "  # noqa: S608
-            "ON CONFLICT (user_id, step_id) DO NOTHING RETURNING id",
-            [user.pk, step.pk, value, value],
-        )
-        return cursor.fetchone() is not None
+        cursor.execute(sql, [*params, bool(user.is_premium)])
+        return completed_at if cursor.fetchone() is not None else None
 
 
 def step_complete(*, user, step: PlanStep) -> tuple[datetime, bool]:
@@ -38,16 +52,12 @@ def step_complete(*, user, step: PlanStep) -> tuple[datetime, bool]:
     if step.completed_at is not None:
         return step.completed_at, False
     completed_at = timezone.now()
-    if settings.PROGRESS_INSERT_SQL:
-        inserted = _insert_completion(user=user, step=step, completed_at=completed_at)
+    try:
+        with transaction.atomic():
+            UserProgress.objects.create(user=user, step=step, completed_at=completed_at)
+    except IntegrityError:
+        pass
     else:
-        try:
-            with transaction.atomic():
-                UserProgress.objects.create(user=user, step=step, completed_at=completed_at)
-            inserted = True
-        except IntegrityError:
-            inserted = False
-    if inserted:
         return completed_at, True
     # Another request completed it a moment ago: answer with its time.
     existing = UserProgress.objects.filter(user=user, step=step).values_list("completed_at", flat=True).first()

@@ -1,3 +1,4 @@
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -6,7 +7,7 @@ from rest_framework.response import Response
 from fypfixer.query import DayQuerySerializer
 from progress.selectors import progress_summary, visible_step
 from progress.serializers import ProgressSummarySerializer, StepCompletionSerializer
-from progress.services import step_complete, step_uncomplete
+from progress.services import step_complete, step_complete_at_once, step_uncomplete
 
 
 class StepCompletionViewSet(viewsets.GenericViewSet):
@@ -20,9 +21,14 @@ class StepCompletionViewSet(viewsets.GenericViewSet):
     def complete(self, request, plan_id: int, step_id: int):
         """Mark a step of a plan completed (idempotent)."""
         query = DayQuerySerializer.from_request(request)
-        step = visible_step(user=request.user, day=query.today, plan_id=plan_id, step_id=step_id)
-        completed_at, _created = step_complete(user=request.user, step=step)
-        completion = {"step_id": step.pk, "completed": True, "completed_at": completed_at}
+        completed_at = None
+        if settings.PROGRESS_INSERT_SQL:
+            completed_at = step_complete_at_once(user=request.user, plan_id=plan_id, step_id=step_id, day=query.today)
+        if completed_at is None:
+            # Already completed, or not a step this user can complete today (404 or 403).
+            step = visible_step(user=request.user, day=query.today, plan_id=plan_id, step_id=step_id)
+            completed_at, _created = step_complete(user=request.user, step=step)
+        completion = {"step_id": step_id, "completed": True, "completed_at": completed_at}
         return Response(StepCompletionSerializer(completion).data)
 
     @extend_schema(parameters=[DayQuerySerializer], request=None, responses={200: StepCompletionSerializer})

@@ -7,37 +7,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from conftest import PASSWORD, client_for
-from fypfixer.throttling import AuthAccountThrottle, AuthThrottle, FixedWindowThrottle, ReadThrottle
+from fypfixer.throttling import FixedWindowThrottle
 
 pytestmark = pytest.mark.django_db
-
-
-class Clock:
-    """A settable time for the throttles' fixed windows."""
-
-    def __init__(self, now=1_000_000.0):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    for throttle in (ReadThrottle, AuthThrottle, AuthAccountThrottle):
-        monkeypatch.setattr(throttle, "timer", clock)
-    return clock
-
-
-@pytest.fixture
-def rates(monkeypatch):
-    """Set the rate of the given scopes for this test (the throttles read them at import)."""
-
-    def set_rates(**scopes):
-        monkeypatch.setattr(FixedWindowThrottle, "THROTTLE_RATES", {**FixedWindowThrottle.THROTTLE_RATES, **scopes})
-
-    return set_rates
 
 
 def login(client, email="alice@example.com", password="wrong-password", **extra):

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from accounts.models import User
 from conftest import make_category, make_plan
 from progress.models import UserProgress
 
@@ -202,3 +203,48 @@ def test_streaks(days, today, expected):
     from progress.selectors import streaks
 
     assert streaks(days, today=today) == expected
+
+
+def test_the_one_statement_completion_follows_the_same_rules_as_the_selector(alice, bob, category):
+    """step_complete_at_once() writes out completable_steps() and visible_step() in SQL: same answers."""
+    from datetime import timedelta
+
+    from catalog.models import Category
+    from progress.selectors import PremiumRequired, StepNotFound, visible_step
+    from progress.services import step_complete_at_once
+
+    today = timezone.now().date()
+    premium = make_category("food", is_premium=True)
+    hidden = make_category("hidden", is_active=False)
+    plans = [
+        make_plan(category=category, steps=1),  # a template
+        make_plan(category=category, day=today, steps=1, language="ru"),
+        make_plan(category=category, day=today - timedelta(days=1), steps=1, language="es"),
+        make_plan(category=category, day=today - timedelta(days=2), steps=1),
+        make_plan(category=category, day=today + timedelta(days=1), steps=1),
+        make_plan(category=category, steps=1, is_active=False),
+        make_plan(category=hidden, steps=1),
+        make_plan(category=category, steps=1, user=alice),
+        make_plan(category=category, steps=1, user=bob),
+        make_plan(category=premium, steps=1),
+    ]
+    assert Category.objects.filter(is_premium=True).exists()
+    for user in (alice, User.objects.create_user(email="paying@example.com", is_premium=True)):
+        for plan in plans:
+            step = plan.steps.get()
+            try:
+                visible_step(user=user, day=today, plan_id=plan.pk, step_id=step.pk)
+                expected = True
+            except (StepNotFound, PremiumRequired):
+                expected = False
+            written = step_complete_at_once(user=user, plan_id=plan.pk, step_id=step.pk, day=today) is not None
+            assert written == expected, (user, plan, plan.plan_date, plan.category)
+    # The answers are the documented rules: the template, today's and yesterday's plans, and
+    # the user's own plan for Alice; the premium plan instead of Alice's for a premium user.
+    assert UserProgress.objects.filter(user=alice).count() == 4
+    assert set(UserProgress.objects.filter(user__is_premium=True).values_list("step__plan", flat=True)) == {
+        plans[0].pk,
+        plans[1].pk,
+        plans[2].pk,
+        plans[9].pk,
+    }
