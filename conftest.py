@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -97,6 +98,19 @@ def editor(db):
 @pytest.fixture
 def category(db):
     return make_category("personal_growth", "Personal Growth", name_ru="Личностный рост", icon="🌱")
+
+
+def commit_content() -> None:
+    """Run what the editors' transaction would run on commit (publishing the content version).
+
+    Tests run inside one transaction that never commits; reads in a transaction that changed
+    content never share the version they read (fypfixer/content_cache.py). Tests that measure
+    reads of content created earlier call this first, as if that content had been committed.
+    """
+    callbacks = [callback for _savepoints, callback, _robust in connection.run_on_commit]
+    connection.run_on_commit.clear()
+    for callback in callbacks:
+        callback()
 
 
 def make_category(code: str, name_en: str = "", **fields) -> Category:

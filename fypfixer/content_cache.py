@@ -27,13 +27,13 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.db import transaction
+from django.db import connection, transaction
 from rest_framework.renderers import JSONRenderer
 
-from fypfixer.content_channel import SHARED_KEY, channel
+from fypfixer.content_channel import channel
 from fypfixer.models import ContentVersion
 
-VERSION_KEY = SHARED_KEY
+VERSION_KEY = "content-version"
 
 
 class RenderedJSON(bytes):
@@ -44,15 +44,20 @@ class RenderedJSON(bytes):
 
 
 def content_version() -> int:
-    """Return the published content version (heard on the channel, else from the shared cache, else the database)."""
-    version = channel.heard_version()
+    """Return the published content version: kept by this process, else from the shared cache, else the database."""
+    version = channel.kept_version()
     if version is not None:
         return version
+    heard_before = channel.heard
     version = cache.get(VERSION_KEY)
     if version is None:
         version = ContentVersion.current()
+        if _changed_in_this_transaction():
+            # Not yet committed: nobody else may see this version before the commit publishes it.
+            return version
         # add, not set: a save that committed meanwhile has already published a newer copy.
         cache.add(VERSION_KEY, version, settings.CONTENT_VERSION_SECONDS)
+    channel.keep(version, heard_before)
     return version
 
 
@@ -66,9 +71,9 @@ def publish_content_version() -> None:
 def content_changed() -> None:
     """Invalidate every cached public payload: a new version in the database now, in the cache on commit.
 
-    Until the commit the cache holds no copy, so each read takes the version from the
-    database: the old one for other connections (which then cache the old content under the
-    old version, correctly), the new one for this transaction.
+    Until the commit neither the shared cache nor this process keeps a copy, so each read
+    takes the version from the database: the old one for other connections (which then cache
+    the old content under the old version, correctly), the new one for this transaction.
 
     Signals call it for every save and delete of curated content; code that writes with
     QuerySet.update() or bulk_create() (which send no signals) calls it itself.
@@ -77,6 +82,11 @@ def content_changed() -> None:
     channel.forget()
     cache.delete(VERSION_KEY)
     transaction.on_commit(publish_content_version)
+
+
+def _changed_in_this_transaction() -> bool:
+    """True while the open transaction has changed content (its publish_content_version is pending)."""
+    return any(callback is publish_content_version for _savepoints, callback, _robust in connection.run_on_commit)
 
 
 def cached_content(name: str, *parts: object, build: Callable[[], dict]):

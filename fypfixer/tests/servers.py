@@ -120,3 +120,14 @@ class Gunicorn:
 def environment(**overrides: str) -> dict:
     """This process's environment with `overrides`, for a child process."""
     return {**os.environ, **overrides}
+
+
+def shared_database_url() -> str:
+    """The URL of the database the tests use (PostgreSQL), for a child process to share it."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    user = database.get("USER") or "postgres"
+    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+    host, port = database.get("HOST") or "127.0.0.1", database.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{database['NAME']}"

@@ -278,3 +278,33 @@ def test_public_endpoints_refuse_an_expired_or_garbage_token_rather_than_ignore_
         response = getattr(api_client, method)(path)
         assert response.status_code == 401
         assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_health_checks_the_services_at_most_once_a_second(api_client, db, monkeypatch):
+    import time_machine
+
+    from fypfixer import views
+
+    checks = []
+    monkeypatch.setattr(views, "database_status", lambda: checks.append("database") or views.CONNECTED)
+
+    with time_machine.travel(0, tick=False) as clock:
+        for _ in range(5):
+            assert api_client.get("/api/health").status_code == 200
+        assert checks == ["database"]
+        clock.shift(1.5)
+        api_client.get("/api/health")
+    assert checks == ["database", "database"]
+
+
+def test_health_checks_on_every_call_when_told_to(api_client, db, monkeypatch, settings):
+    from fypfixer import views
+
+    settings.HEALTH_CHECK_SECONDS = 0
+    checks = []
+    monkeypatch.setattr(views, "database_status", lambda: checks.append("database") or views.CONNECTED)
+
+    for _ in range(3):
+        api_client.get("/api/health")
+
+    assert len(checks) == 3

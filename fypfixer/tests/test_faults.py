@@ -18,7 +18,7 @@ from django.db import connection
 
 from accounts.models import User
 from conftest import PASSWORD, make_plan
-from fypfixer.tests.servers import Gunicorn, environment, eventually, free_port, get, manage
+from fypfixer.tests.servers import Gunicorn, environment, eventually, free_port, get, manage, shared_database_url
 
 pytestmark = [
     pytest.mark.postgres,
@@ -98,10 +98,10 @@ def stack(tmp_path):
     redis_proxy = Proxy(redis.hostname, redis.port or 6379)
     postgres_proxy.start()
     redis_proxy.start()
-    user = database.get("USER") or "postgres"
-    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
     env = environment(
-        DATABASE_URL=f"postgres://{user}{password}@127.0.0.1:{postgres_proxy.port}/{database['NAME']}",
+        DATABASE_URL=shared_database_url().replace(
+            f"{database.get('HOST') or '127.0.0.1'}:{database.get('PORT') or 5432}", f"127.0.0.1:{postgres_proxy.port}"
+        ),
         REDIS_URL=f"redis://127.0.0.1:{redis_proxy.port}{redis.path or '/0'}",
         DEBUG="False",
         SECRET_KEY=settings.SECRET_KEY + "-faults-test-0123456789",
