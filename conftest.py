@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.services import editor_create, user_tokens
 from catalog.models import Category
-from fypfixer.throttling import FixedWindowThrottle
+from fypfixer.throttling import FailureLimit, FixedWindowThrottle
 from plans.models import Plan, PlanStep, StepItem
 
 PASSWORD = "correct-horse-battery-staple"
@@ -46,6 +46,7 @@ def clock(monkeypatch):
     """The rate limits' clock, frozen at the start of a minute; move it with `clock.now += ...`."""
     clock = Clock()
     monkeypatch.setattr(FixedWindowThrottle, "timer", clock)
+    monkeypatch.setattr(FailureLimit, "timer", clock)
     return clock
 
 

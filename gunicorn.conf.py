@@ -50,3 +50,24 @@ requests_per_connection = int(os.environ.get("GUNICORN_REQUESTS_PER_CONNECTION",
 def pre_request(worker, req):
     if req.req_number >= requests_per_connection:
         req.must_close = True
+
+
+def on_starting(server):
+    """Answer the requests gunicorn refuses itself (malformed lines, oversized headers) in the
+    API's JSON envelope instead of an HTML page: API clients parse every answer as JSON."""
+    import json
+
+    from gunicorn import util
+
+    def write_json_error(sock, status_int, reason, mesg):
+        code = {400: "validation_error", 403: "forbidden", 431: "headers_too_large"}.get(status_int, "error")
+        body = json.dumps(
+            {"success": False, "error": {"code": code, "message": reason, "details": {}}}, separators=(",", ":")
+        ).encode()
+        head = (
+            f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        util.write_nonblock(sock, head.encode("latin1") + body)
+
+    util.write_error = write_json_error

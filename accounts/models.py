@@ -1,3 +1,4 @@
+import contextlib
 import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -14,8 +15,18 @@ def new_client_id() -> str:
 
 
 def normalize_email(email: str | None) -> str | None:
-    """Return the email trimmed and lower-cased, or None when there is none."""
+    """Return the email trimmed and lower-cased with its domain in ASCII (IDNA), or None when there is none.
+
+    `a@exämple.com` and `a@xn--exmple-cua.com` are the same mailbox, so they must be the same
+    account.
+    """
     email = (email or "").strip().lower()
+    local, at, domain = email.rpartition("@")
+    if at and domain and not domain.isascii():
+        # An invalid domain stays as it is, and the email validator refuses it.
+        with contextlib.suppress(UnicodeError):
+            domain = domain.encode("idna").decode("ascii")
+        email = f"{local}@{domain}"
     return email or None
 
 

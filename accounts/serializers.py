@@ -20,7 +20,7 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class UserUpdateSerializer(serializers.Serializer):
-    language = LanguageField()
+    language = LanguageField(required=False)
 
 
 class AuthSessionSerializer(serializers.Serializer):
@@ -62,6 +62,18 @@ class RegisterSerializer(serializers.Serializer):
         except DjangoValidationError as error:
             raise serializers.ValidationError({"password": list(error.messages)}) from None
         return attrs
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = PasswordField()
+    new_password = PasswordField()
+
+    def validate_new_password(self, password):
+        try:
+            validate_password(password, user=self.context.get("user"))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(list(error.messages)) from None
+        return password
 
 
 class LoginSerializer(serializers.Serializer):

@@ -6,9 +6,11 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from accounts.models import User, UserPreferences, normalize_email
-from fypfixer.api import ConflictError, ForbiddenError, UnauthorizedError
+from fypfixer.api import ApplicationError, ConflictError, ForbiddenError, UnauthorizedError
+from fypfixer.throttling import login_failure_record, login_failures_check
 
 
 class EmailTaken(ConflictError):
@@ -47,6 +49,11 @@ def user_tokens(*, user: User) -> dict:
     return {"token": str(refresh.access_token), "refresh_token": str(refresh)}
 
 
+def password_changed_since(*, user: User, token) -> bool:
+    """True when the user's password changed after the token was issued (its digest differs)."""
+    return token.get(jwt_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password)
+
+
 def token_revoked(*, user: User, token) -> bool:
     """True when the token was issued before the user's last logout."""
     if user.tokens_valid_after is None:
@@ -57,9 +64,16 @@ def token_revoked(*, user: User, token) -> bool:
 
 @transaction.atomic
 def user_register(*, email: str, password: str, language: str | None = None, guest: User | None = None) -> User:
-    """Create an account with email and password, or give them to the signed-in guest (keeping progress)."""
-    if guest is not None and not guest.is_guest:
-        raise AlreadyRegistered()
+    """Create an account with email and password, or give them to the signed-in guest (keeping progress).
+
+    A guest's row is locked while it is upgraded, so two upgrades at once cannot both win;
+    the upgrade ends every other session of the guest (whoever else signed in with its device
+    id), and the caller gets fresh tokens.
+    """
+    if guest is not None:
+        guest = User.objects.select_for_update().get(pk=guest.pk)
+        if not guest.is_guest:
+            raise AlreadyRegistered()
     if User.objects.filter(email=email).exists():
         raise EmailTaken()
     user = guest or User(email=email)
@@ -73,17 +87,41 @@ def user_register(*, email: str, password: str, language: str | None = None, gue
     except IntegrityError:
         # Another request registered the same email between our check and our insert.
         raise EmailTaken() from None
+    if guest is not None:
+        sessions_end(user=user)
     return user
 
 
-def user_login(*, email: str, password: str) -> User:
+class WrongPassword(ApplicationError):
+    message = "The current password is not correct."
+
+    def __init__(self):
+        super().__init__(details={"old_password": [self.message]})
+
+
+@transaction.atomic
+def password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """Change the password of a user who has one; every session of the user ends (the caller gets new tokens)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_guest or not user.check_password(old_password):
+        raise WrongPassword()
+    user.set_password(new_password)
+    user.save(update_fields=["password", "updated_at"])
+    sessions_end(user=user)
+    return user
+
+
+def user_login(*, email: str, password: str, address: str) -> User:
     """Return the active user with these credentials, or raise the same error whatever was wrong.
 
     Django's ModelBackend hashes the password even when the email is unknown, so the answer
-    takes as long for an unknown email as for a wrong password.
+    takes as long for an unknown email as for a wrong password. Failed attempts are counted
+    (login_failures_check) so guessing is slowed without letting a stranger lock the owner out.
     """
+    login_failures_check(email=email, address=address)
     user = authenticate(email=email, password=password)
     if user is None:
+        login_failure_record(email=email, address=address)
         raise InvalidCredentials()
     user.last_login = timezone.now()
     user.save(update_fields=["last_login"])
@@ -116,10 +154,11 @@ def _create_guest(*, client_id: str | None, language: str | None) -> User:
 
 
 @transaction.atomic
-def user_logout(*, user: User) -> int:
+def sessions_end(*, user: User) -> int:
     """End every session of the user: revoke all refresh tokens and all earlier access tokens.
 
-    Returns how many refresh tokens were revoked.
+    Logout, a password change and a guest's upgrade end sessions; tokens issued afterwards
+    work. Returns how many refresh tokens were revoked.
     """
     now = timezone.now()
     live = OutstandingToken.objects.filter(user=user, expires_at__gt=now, blacklistedtoken__isnull=True)
@@ -150,7 +189,7 @@ def token_refresh(*, refresh_token: str) -> dict:
     if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
         raise InvalidRefreshToken()
     user = User.objects.filter(pk=refresh.get(jwt_settings.USER_ID_CLAIM), is_active=True).first()
-    if user is None or token_revoked(user=user, token=refresh):
+    if user is None or token_revoked(user=user, token=refresh) or password_changed_since(user=user, token=refresh):
         raise InvalidRefreshToken()
     BlacklistedToken.objects.create(token=outstanding)
     return user_tokens(user=user)

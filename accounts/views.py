@@ -8,6 +8,7 @@ from accounts.serializers import (
     AuthSessionSerializer,
     GuestSerializer,
     LoginSerializer,
+    PasswordChangeSerializer,
     RefreshSerializer,
     RegisterSerializer,
     TokenPairSerializer,
@@ -15,15 +16,25 @@ from accounts.serializers import (
     UserUpdateSerializer,
 )
 from accounts.services import (
+    WrongPassword,
     guest_sign_in,
+    password_change,
     preferences_update,
+    sessions_end,
     token_refresh,
     user_login,
-    user_logout,
     user_register,
     user_tokens,
 )
-from fypfixer.throttling import AuthAccountThrottle, AuthThrottle
+from fypfixer.throttling import AuthAccountThrottle, AuthThrottle, login_failure_record, login_failures_check
+
+# Sign-in endpoints that take no token, limited per address.
+PUBLIC_AUTH = {"authentication_classes": [], "throttle_classes": [AuthThrottle]}
+
+
+def client_address(request) -> str:
+    """The client's address, as the rate limits see it (NUM_PROXIES decides whom to trust)."""
+    return AuthThrottle().get_ident(request)
 
 
 def auth_session(user, status_code=status.HTTP_200_OK) -> Response:
@@ -51,18 +62,27 @@ class AuthViewSet(viewsets.GenericViewSet):
         return auth_session(user, status.HTTP_201_CREATED)
 
     @extend_schema(request=LoginSerializer, responses=AuthSessionSerializer)
-    @action(
-        detail=False,
-        methods=["post"],
-        permission_classes=[AllowAny],
-        authentication_classes=[],
-        throttle_classes=[AuthThrottle, AuthAccountThrottle],
-    )
+    @action(detail=False, methods=["post"], permission_classes=[AllowAny], **PUBLIC_AUTH)
     def login(self, request):
-        """Sign in with email and password."""
+        """Sign in with email and password (wrong passwords are limited per email and address)."""
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return auth_session(user_login(**serializer.validated_data))
+        return auth_session(user_login(**serializer.validated_data, address=client_address(request)))
+
+    @extend_schema(request=PasswordChangeSerializer, responses=AuthSessionSerializer)
+    @action(detail=False, methods=["post"], throttle_classes=[AuthThrottle])
+    def password(self, request):
+        """Change the password; every other session ends, and this one gets fresh tokens."""
+        serializer = PasswordChangeSerializer(data=request.data, context={"user": request.user})
+        serializer.is_valid(raise_exception=True)
+        address = client_address(request)
+        login_failures_check(email=request.user.email or "", address=address)
+        try:
+            user = password_change(user=request.user, **serializer.validated_data)
+        except WrongPassword:
+            login_failure_record(email=request.user.email or "", address=address)
+            raise
+        return auth_session(user)
 
     @extend_schema(request=RefreshSerializer, responses=TokenPairSerializer)
     @action(
@@ -83,7 +103,7 @@ class AuthViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["post"])
     def logout(self, request):
         """Sign out everywhere: every refresh token and earlier access token of the user stops working."""
-        user_logout(user=request.user)
+        sessions_end(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=GuestSerializer, responses={200: AuthSessionSerializer, 201: AuthSessionSerializer})
@@ -120,5 +140,5 @@ class UserViewSet(viewsets.GenericViewSet):
         """Change the user's language."""
         serializer = UserUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        preferences_update(user=request.user, language=serializer.validated_data["language"])
+        preferences_update(user=request.user, language=serializer.validated_data.get("language"))
         return Response(UserSerializer(request.user).data)

@@ -125,7 +125,8 @@ class Stack:
             "THROTTLE_WRITE_RATE": GENEROUS_RATE,
             "THROTTLE_AUTH_RATE": GENEROUS_RATE,
             "THROTTLE_AUTH_ACCOUNT_RATE": GENEROUS_RATE,
-            "THROTTLE_AUTH_FAILURE_RATE": GENEROUS_RATE,
+            "THROTTLE_LOGIN_FAILURE_RATE": GENEROUS_RATE,
+            "THROTTLE_LOGIN_FAILURE_EMAIL_RATE": GENEROUS_RATE,
             "WEB_CONCURRENCY": str(self.workers),
             **extra,
         }

@@ -34,6 +34,7 @@ ERROR_CODES = {
     405: "method_not_allowed",
     406: "not_acceptable",
     409: "conflict",
+    411: "length_required",
     413: "payload_too_large",
     415: "unsupported_media_type",
     429: "throttled",
@@ -116,9 +117,11 @@ def error_payload(status_code: int, message: str | None = None, details: dict | 
 
 def error_json_response(status_code: int, message: str | None = None, **kwargs) -> JsonResponse:
     """Return the error envelope as a plain Django response (for errors outside DRF views)."""
-    return JsonResponse(
+    response = JsonResponse(
         error_payload(status_code, message, **kwargs), status=status_code, json_dumps_params={"separators": (",", ":")}
     )
+    response["Content-Length"] = len(response.content)
+    return response
 
 
 def _message_of(detail) -> str | None:

@@ -1,14 +1,77 @@
 import logging
 
+from django.conf import settings
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import InterfaceError, OperationalError
+from django.http import HttpResponseBadRequest
 
 from fypfixer.api import error_json_response
 
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+ADMIN_PREFIX = "/admin/"
 # Headers of the original error response that still mean something on the JSON one.
 KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse an API request body before anything reads it: 413 over API_MAX_BODY_BYTES, 411 without a length.
+
+    Django would read up to DATA_UPLOAD_MAX_MEMORY_SIZE and then raise (a 500 from DRF), and
+    it ignores a chunked body that comes without a Content-Length (the request would
+    silently change nothing). A Content-Length that lies about a huge body is refused as
+    well, without waiting for bytes that never come.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(API_PREFIX):
+            refusal = self.refusal(request.META)
+            if refusal is not None:
+                return refusal
+        return self.get_response(request)
+
+    @staticmethod
+    def refusal(meta):
+        length = meta.get("CONTENT_LENGTH") or ""
+        if length:
+            if not length.isdigit():
+                return error_json_response(400, "The Content-Length header is not a number.")
+            limit = settings.API_MAX_BODY_BYTES
+            if int(length) > limit:
+                return error_json_response(413, f"The request body is larger than {limit} bytes.")
+        elif "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return error_json_response(411, "Send the body with a Content-Length header.", code="length_required")
+        return None
+
+
+class AdminInputMiddleware:
+    """Answer 400 to admin requests whose parameters no admin page accepts, instead of a 500.
+
+    A NUL character in a filter or form value makes PostgreSQL refuse the query, and an
+    action posted with non-numeric selected ids makes the admin's lookup raise; both are
+    malformed requests, not server errors.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(ADMIN_PREFIX) and self.malformed(request):
+            return HttpResponseBadRequest("Malformed request parameters.")
+        return self.get_response(request)
+
+    @staticmethod
+    def malformed(request) -> bool:
+        values = [*request.GET.keys(), *request.GET.values()]
+        if request.method == "POST":
+            values += [*request.POST.keys(), *request.POST.values()]
+            if not all(value.isdigit() for value in request.POST.getlist(ACTION_CHECKBOX_NAME)):
+                return True
+        return any("\x00" in value for value in values)
 
 
 class ApiErrorMiddleware:

@@ -6,6 +6,9 @@ from fypfixer.query import QuerySerializer
 
 
 class PageQuerySerializer(QuerySerializer):
+    # The list's own filters, validated by the view's query serializer.
+    tolerated = ("category", "lang", "language")
+
     limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
     offset = serializers.IntegerField(required=False, min_value=0, max_value=10**9, default=0)
 

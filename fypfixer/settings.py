@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
+    "fypfixer.middleware.RequestBodyLimitMiddleware",
     "fypfixer.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fypfixer.middleware.AdminInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -174,6 +176,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
     },
+    {"NAME": "accounts.validators.VisibleCharactersValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -196,6 +199,9 @@ REST_FRAMEWORK = {
         "read": env.str("THROTTLE_READ_RATE", default="600/min"),
         "auth": env.str("THROTTLE_AUTH_RATE", default="10/min"),
         "auth_account": env.str("THROTTLE_AUTH_ACCOUNT_RATE", default="5/min"),
+        # Wrong passwords per email and address, and per email from any address (fypfixer/throttling.py).
+        "login_failure": env.str("THROTTLE_LOGIN_FAILURE_RATE", default="5/min"),
+        "login_failure_email": env.str("THROTTLE_LOGIN_FAILURE_EMAIL_RATE", default="50/hour"),
         "write": env.str("THROTTLE_WRITE_RATE", default="120/min"),
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),

@@ -9,9 +9,11 @@ own memory instead: limits stay on, per process, and the change is logged once.
 
 import hashlib
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import caches
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -143,4 +145,65 @@ class AuthAccountThrottle(FixedWindowThrottle):
         email = request.data.get("email") if isinstance(request.data, dict) else None
         if not isinstance(email, str) or not email.strip():
             return None
-        return "email:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+        return "email:" + email_ident(email)
+
+
+class FailureLimit:
+    """A limit on failed attempts (wrong passwords) in fixed windows, at THROTTLE_RATES[scope]."""
+
+    timer = time.time
+
+    def __init__(self, scope: str, ident: str):
+        self.scope = scope
+        self.ident = ident
+        rate = FixedWindowThrottle.THROTTLE_RATES[scope]
+        self.num_requests, self.duration = SimpleRateThrottle.parse_rate(None, rate)
+        self.now = self.timer()
+        self.window = int(self.now // self.duration)
+        self.key = f"failures:{scope}:{ident}:{self.window}"
+
+    def count(self) -> int:
+        shared = caches["default"].get(self.key) or 0
+        # Counted here while the shared cache was unreachable (see record()).
+        return max(shared, caches["local"].get(self.key) or 0)
+
+    def record(self) -> None:
+        timeout = self.duration + 1
+        if counter_add(caches["default"], self.key, 1, timeout) is None:
+            counter_add(caches["local"], self.key, 1, timeout)
+
+    def reached(self) -> bool:
+        return self.count() >= self.num_requests
+
+    def refuse(self):
+        raise Throttled(wait=max((self.window + 1) * self.duration - self.now, 1))
+
+
+def email_ident(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+
+def login_failure_limits(*, email: str, address: str) -> tuple[FailureLimit, FailureLimit]:
+    """The limits on wrong passwords: per email and address, and (much higher) per email."""
+    ident = email_ident(email)
+    return FailureLimit("login_failure", f"{ident}:{address}"), FailureLimit("login_failure_email", ident)
+
+
+def login_failures_check(*, email: str, address: str) -> None:
+    """Refuse (429) a login from an address that failed too often for this email.
+
+    Guessing is slowed per email and address; across addresses an email takes many more
+    failures, and even then only addresses that have failed are refused: the owner, signing
+    in from an address with no failures, always gets through.
+    """
+    per_address, per_email = login_failure_limits(email=email, address=address)
+    failures_here = per_address.count()
+    if failures_here >= per_address.num_requests:
+        per_address.refuse()
+    if failures_here and per_email.reached():
+        per_email.refuse()
+
+
+def login_failure_record(*, email: str, address: str) -> None:
+    for limit in login_failure_limits(email=email, address=address):
+        limit.record()

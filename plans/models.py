@@ -6,7 +6,7 @@ from django.db.models import Q
 from catalog.models import Category
 from fypfixer.i18n import DEFAULT_LANGUAGE, Language, localized
 from fypfixer.models import CreatedAtModel, TimestampedModel
-from plans.tiktok import canonical_video_url, parse_video_url, validate_video_url
+from plans.tiktok import canonical_video_url, parse_video_url, validate_public_url, validate_video_url
 
 
 class Plan(TimestampedModel):
@@ -110,7 +110,7 @@ class StepItem(CreatedAtModel):
     video_id = models.CharField(max_length=32, blank=True)
     creator_username = models.CharField(max_length=64, blank=True)
     title = models.CharField(max_length=300, blank=True)
-    thumbnail_url = models.URLField(max_length=1000, blank=True)
+    thumbnail_url = models.URLField(max_length=1000, blank=True, validators=[validate_public_url])
     engagement_score = models.FloatField(null=True, blank=True)
     reason_text = models.TextField(blank=True)
 

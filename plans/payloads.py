@@ -3,8 +3,8 @@
 from datetime import date
 
 from catalog.selectors import active_category
-from fypfixer.api import NotFoundError
-from fypfixer.content_cache import cached_content
+from fypfixer.api import ForbiddenError, NotFoundError
+from fypfixer.content_cache import RenderedJSON, cached_content
 from plans.selectors import daily_plan, public_plan, template_plans
 from plans.serializers import PlanSerializer, PlanSummarySerializer
 
@@ -15,6 +15,22 @@ class CategoryNotFound(NotFoundError):
 
 class PlanNotFound(NotFoundError):
     message = "There is no plan for this category yet."
+
+
+class PremiumRequired(ForbiddenError):
+    code = "premium_required"
+    message = "This plan belongs to a premium category. Upgrade to premium to follow it."
+
+
+def premium_check(user, payload) -> None:
+    """Refuse (403 premium_required) a premium category's plan to anyone but a premium user."""
+    if isinstance(payload, RenderedJSON):
+        # The key appears unescaped only as the payload's own key: a cheap test before parsing.
+        premium = b'"is_premium":true' in payload and payload.data()["category"]["is_premium"]
+    else:
+        premium = payload["category"]["is_premium"]
+    if premium and not (user.is_authenticated and user.is_premium):
+        raise PremiumRequired()
 
 
 def daily_plan_data(*, category_code: str, language: str, day: date) -> dict:

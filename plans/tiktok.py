@@ -37,6 +37,18 @@ def validate_video_url(url: str) -> None:
     parse_video_url(url)
 
 
+# Characters RFC 3986 never allows in a URI: a URL with one would break clients that expect one.
+UNSAFE_URL_CHARACTERS = re.compile(r'[\s"<>\\^`{|}]')
+
+
+def validate_public_url(url: str) -> None:
+    """Model field validator: an http(s) address made only of characters a URI may contain."""
+    if UNSAFE_URL_CHARACTERS.search(url or ""):
+        raise ValidationError("Enter an address without spaces, quotes or angle brackets.", code="unsafe_url")
+    if not (url or "").lower().startswith(("http://", "https://")):
+        raise ValidationError("Enter an http or https address.", code="not_http")
+
+
 def canonical_video_url(ref: VideoRef) -> str:
     """Return the canonical https://www.tiktok.com/@creator/video/id address."""
     return f"https://www.tiktok.com/@{ref.creator_username}/video/{ref.video_id}"

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from fypfixer.content_cache import payload_data
 from fypfixer.pagination import ContractPagination
 from fypfixer.query import LanguageQuerySerializer
-from plans.payloads import daily_plan_payload, plan_page_payload, plan_payload, with_progress
+from plans.payloads import daily_plan_payload, plan_page_payload, plan_payload, premium_check, with_progress
 from plans.selectors import public_plans
 from plans.serializers import (
     DailyPlanQuerySerializer,
@@ -20,9 +20,11 @@ from progress.selectors import completed_step_ids
 def personalized(request, payload):
     """Return a (cached, shared) plan payload, with the signed-in user's completion state merged in.
 
-    The one place where plans reads progress: the public plan is the same for everyone, what
-    the user completed of it is theirs.
+    A premium category's plan is served to premium users only. The one place where plans
+    reads progress: the public plan is the same for everyone, what the user completed of it
+    is theirs.
     """
+    premium_check(request.user, payload)
     if not request.user.is_authenticated:
         return payload
     plan = payload_data(payload)

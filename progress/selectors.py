@@ -6,19 +6,15 @@ from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 
-from fypfixer.api import ForbiddenError, NotFoundError
+from fypfixer.api import NotFoundError
 from plans.models import Plan, PlanStep
+from plans.payloads import PremiumRequired
 from progress.gamification import PLAN_COMPLETED_XP, action_xp, level_for, next_milestone
 from progress.models import UserProgress
 
 
 class StepNotFound(NotFoundError):
     message = "This step is not part of a plan you can follow today."
-
-
-class PremiumRequired(ForbiddenError):
-    code = "premium_required"
-    message = "This plan belongs to a premium category. Upgrade to premium to follow it."
 
 
 def completable_steps(*, user, day: date) -> QuerySet[PlanStep]:

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from accounts.services import onboarding_complete, preferences_of, preferences_update
 from fypfixer.content_cache import payload_data
 from fypfixer.query import DayQuerySerializer
-from plans.payloads import daily_plan_payload, with_progress
+from plans.payloads import daily_plan_payload, premium_check, with_progress
 from plans.serializers import DailyPlanQuerySerializer
 from progress.selectors import completion_times, streak_summary, visible_step, xp_summary
 from progress.services import step_complete_with_xp, step_uncomplete
@@ -30,9 +30,9 @@ class TodayPlanViewSet(viewsets.GenericViewSet):
     def retrieve(self, request):
         """Return today's plan for the user as actions, with what they completed."""
         query = DailyPlanQuerySerializer.from_request(request)
-        plan = payload_data(
-            daily_plan_payload(category_code=query["category"], language=query.language_code, day=query.today)
-        )
+        payload = daily_plan_payload(category_code=query["category"], language=query.language_code, day=query.today)
+        premium_check(request.user, payload)
+        plan = payload_data(payload)
         completed_at = completion_times(user=request.user, step_ids=[step["id"] for step in plan["steps"]])
         context = {"completed_at": completed_at, "day": query.today}
         return Response(TodayPlanSerializer(with_progress(plan, set(completed_at)), context=context).data)

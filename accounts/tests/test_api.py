@@ -336,7 +336,14 @@ def test_user_patch_changes_the_language(alice_client, alice):
     assert alice.language == "ru"
 
 
-@pytest.mark.parametrize("body", [{"language": "xx"}, {"language": None}, {}, {"language": ["ru"]}])
+def test_user_patch_with_nothing_changes_nothing(alice_client, alice):
+    response = alice_client.patch("/api/user", {}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["data"]["language"] == "en"
+
+
+@pytest.mark.parametrize("body", [{"language": "xx"}, {"language": None}, {"language": ["ru"]}])
 def test_user_patch_rejects_bad_input(alice_client, body):
     response = alice_client.patch("/api/user", body, format="json")
 

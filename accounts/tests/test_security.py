@@ -30,15 +30,46 @@ def test_login_is_limited_per_address_and_the_limit_resets(api_client, alice, cl
     assert login(api_client, password=PASSWORD).status_code == 200
 
 
-def test_login_is_limited_per_account_whatever_the_address(alice, clock, rates):
-    rates(auth="1000/min", auth_account="5/min")
+def test_guessing_from_one_address_is_cut_after_5_wrong_passwords(alice, clock, rates):
+    rates(auth="1000/min")
+    client = APIClient(REMOTE_ADDR="10.0.0.1")
 
-    answers = [login(APIClient(REMOTE_ADDR=f"10.0.0.{n}")).status_code for n in range(6)]
+    answers = [login(client).status_code for _ in range(6)]
 
     assert answers == [401] * 5 + [429]
-    # The real owner, from yet another address, waits too: that is the price of the lock.
-    assert login(APIClient(REMOTE_ADDR="10.0.0.99"), password=PASSWORD).status_code == 429
-    assert login(APIClient(REMOTE_ADDR="10.0.0.99"), email="bob@example.com").status_code == 401
+    assert login(client, password=PASSWORD).status_code == 429
+    clock.now += 60
+    assert login(client, password=PASSWORD).status_code == 200
+
+
+def test_wrong_passwords_from_other_addresses_do_not_lock_the_owner_out(alice, clock, rates):
+    rates(auth="1000/min")
+
+    answers = [login(APIClient(REMOTE_ADDR=f"10.0.0.{n}")).status_code for n in range(5)]
+
+    assert answers == [401] * 5
+    assert login(APIClient(REMOTE_ADDR="10.0.0.99"), password=PASSWORD).status_code == 200
+
+
+def test_stuffing_one_email_from_many_addresses_hits_the_per_email_ceiling(alice, clock, rates):
+    rates(auth="1000/min", login_failure="5/min", login_failure_email="10/hour")
+    for n in range(10):
+        login(APIClient(REMOTE_ADDR=f"10.0.1.{n}"))
+
+    # An address that already failed is refused from now on, even with the right password...
+    assert login(APIClient(REMOTE_ADDR="10.0.1.3")).status_code == 429
+    assert login(APIClient(REMOTE_ADDR="10.0.1.3"), password=PASSWORD).status_code == 429
+    # ...and yet the owner, from an address with no failures, gets in.
+    assert login(APIClient(REMOTE_ADDR="10.9.9.9"), password=PASSWORD).status_code == 200
+
+
+def test_a_correct_password_does_not_count_as_a_failure(alice, clock, rates):
+    rates(auth="1000/min", login_failure="2/min")
+    client = APIClient(REMOTE_ADDR="10.0.0.5")
+
+    answers = [login(client, password=PASSWORD).status_code for _ in range(5)]
+
+    assert answers == [200] * 5
 
 
 def test_register_refresh_and_guest_are_limited_too(api_client, clock, rates):
@@ -86,6 +117,19 @@ class UnreachableCache:
     def add(self, *args, **kwargs):
         return None
 
+    def get(self, key, default=None, **kwargs):
+        return default
+
+
+class BrokenDefault:
+    """The cache handler, with an unreachable "default" (shared) cache."""
+
+    def __init__(self, handler):
+        self.handler = handler
+
+    def __getitem__(self, alias):
+        return UnreachableCache() if alias == "default" else self.handler[alias]
+
 
 def test_with_the_shared_cache_down_limits_are_counted_in_each_process(api_client, alice, clock, rates, monkeypatch):
     rates(auth="2/min", auth_account="1000/min")
@@ -94,6 +138,15 @@ def test_with_the_shared_cache_down_limits_are_counted_in_each_process(api_clien
     answers = [login(api_client, password=PASSWORD).status_code for _ in range(3)]
 
     assert answers == [200, 200, 429]
+
+
+def test_with_the_shared_cache_down_wrong_passwords_are_still_counted(api_client, alice, clock, rates, monkeypatch):
+    rates(auth="1000/min", login_failure="3/min")
+    monkeypatch.setattr("fypfixer.throttling.caches", BrokenDefault(caches))
+
+    answers = [login(api_client).status_code for _ in range(4)]
+
+    assert answers == [401, 401, 401, 429]
 
 
 def test_passwords_are_hashed_with_argon2(api_client, settings):

@@ -196,3 +196,27 @@ def test_an_edit_saved_while_redis_is_down_is_served_once_it_is_back(stack, cate
     assert eventually(
         lambda: '"title":"Saved during the outage"' in get(url)[2], seconds=settings.CONTENT_VERSION_SECONDS + 2
     )
+
+
+def test_with_redis_down_wrong_passwords_are_still_limited(stack, category):
+    base, _postgres, redis, _env = stack
+    User.objects.create_user(email="guessed@example.com", password=PASSWORD)
+    redis.cut()
+
+    def login() -> int:
+        request = urllib.request.Request(
+            f"{base}/api/auth/login",
+            data=b'{"email": "guessed@example.com", "password": "wrong-guess"}',
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    answers = [login() for _ in range(15)]
+
+    # One worker: its own count of wrong passwords (5 a minute per email and address) holds.
+    assert answers[:5] == [401] * 5
+    assert set(answers[5:]) == {429}

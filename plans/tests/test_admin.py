@@ -323,3 +323,18 @@ def test_today_is_the_default_copy_date_plus_one(editor_client, category):
 def test_editors_can_add_steps_directly_only_through_plans(editor_client):
     assert PlanStep._meta.app_label == "plans"
     assert editor_client.get("/admin/plans/planstep/").status_code == 404
+
+
+def test_an_action_posted_with_junk_ids_is_a_bad_request_not_an_error(editor_client, category):
+    make_plan(category=category)
+
+    answer = editor_client.post(
+        "/admin/plans/plan/", {"action": "deactivate", "_selected_action": ["abc"], "index": "0"}
+    )
+
+    assert answer.status_code == 400
+
+
+@pytest.mark.parametrize("query", ["language__exact=%00", "q=%00", "%00=1"])
+def test_a_nul_character_in_a_list_filter_is_a_bad_request(editor_client, category, query):
+    assert editor_client.get(f"/admin/plans/plan/?{query}").status_code == 400

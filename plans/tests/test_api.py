@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from accounts.models import User
 from conftest import make_category, make_plan
 from plans.models import Plan
 from progress.models import UserProgress
@@ -334,3 +335,22 @@ def test_inactive_and_personal_plans_are_not_found(api_client, alice, category):
 
     assert api_client.get(f"/api/plans/{inactive.pk}").status_code == 404
     assert api_client.get(f"/api/plans/{personal.pk}").status_code == 404
+
+
+def test_a_premium_categorys_plan_is_served_to_premium_users_only(api_client, alice):
+    from conftest import client_for
+
+    food = make_category("food", is_premium=True)
+    plan = make_plan(category=food, title="Premium plan")
+    paying = User.objects.create_user(email="paying@example.com", is_premium=True)
+
+    for client in (api_client, client_for(alice)):
+        for path in ("/api/plan?category=food", f"/api/plans/{plan.pk}", "/api/v1/plans/today?category=food"):
+            answer = client.get(path)
+            if path.startswith("/api/v1") and client is api_client:
+                assert answer.status_code == 401
+                continue
+            assert answer.status_code == 403, path
+            assert answer.json()["error"]["code"] == "premium_required"
+    for path in ("/api/plan?category=food", f"/api/plans/{plan.pk}", "/api/v1/plans/today?category=food"):
+        assert client_for(paying).get(path).status_code == 200, path

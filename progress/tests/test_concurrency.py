@@ -89,3 +89,15 @@ def test_copying_a_plan_to_a_day_twice_at_once_makes_one_plan(category):
 
     assert sum(pk is not None for pk in copies) == 1
     assert Plan.objects.filter(plan_date=day, is_template=False).count() == 1
+
+
+def test_completing_and_uncompleting_one_step_at_once_never_fails(alice, category):
+    plan = make_plan(category=category, steps=1)
+    step = plan.steps.get()
+    url = f"/api/plans/{plan.pk}/steps/{step.pk}/complete"
+    clients = [client_for(alice) for _ in range(20)]
+
+    for _ in range(5):
+        statuses = at_once(20, lambda i: (clients[i].post if i % 2 else clients[i].delete)(url).status_code)
+        assert set(statuses) == {200}, statuses
+    assert UserProgress.objects.filter(user=alice, step=step).count() <= 1
