@@ -1,8 +1,9 @@
 """The cast shared by every app's tests: users, clients and small content builders."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.core.cache import caches
 from django.db import connection
 from rest_framework.test import APIClient
@@ -58,6 +59,17 @@ def rates(monkeypatch):
         monkeypatch.setattr(FixedWindowThrottle, "THROTTLE_RATES", {**FixedWindowThrottle.THROTTLE_RATES, **scopes})
 
     return set_rates
+
+
+# Noon, so a test that reads "today" twice never sees two days.
+FROZEN_NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen_clock():
+    """Freeze "now" at FROZEN_NOW (ticking on from there): for tests that depend on today's date."""
+    with time_machine.travel(FROZEN_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

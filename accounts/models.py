@@ -69,6 +69,11 @@ class User(AbstractBaseUser, PermissionsMixin, TimestampedModel):
     language = models.CharField(max_length=5, choices=Language.choices, default=DEFAULT_LANGUAGE)
     is_active = models.BooleanField(default=True)
     is_premium = models.BooleanField(default=False)
+    display_name = models.CharField(max_length=100, blank=True)
+    avatar_url = models.URLField(max_length=1000, blank=True)
+    tiktok_open_id = models.CharField(
+        max_length=100, unique=True, null=True, blank=True, help_text="Set when the user signs in with TikTok."
+    )
     is_staff = models.BooleanField(
         default=False, help_text="Staff can log into the admin (editors are staff in the Editors group)."
     )
@@ -87,14 +92,20 @@ class User(AbstractBaseUser, PermissionsMixin, TimestampedModel):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case"),
         ]
+        # Insights count new users per day.
+        indexes = [models.Index(fields=["created_at"], name="user_created_at")]
 
     def __str__(self):
         return self.email or f"guest {self.client_id}"
 
     @property
     def is_guest(self) -> bool:
-        """True while the account has no password to log in with."""
-        return not self.has_usable_password()
+        """True while the account is only a device: no password and no TikTok account to sign in with."""
+        return not self.has_usable_password() and not self.tiktok_open_id
+
+    @property
+    def oauth_provider(self) -> str | None:
+        return "tiktok" if self.tiktok_open_id else None
 
     def clean(self):
         super().clean()
@@ -116,6 +127,9 @@ class UserPreferences(models.Model):
     preferred_category = models.ForeignKey(
         "catalog.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # What the client sent, kept as it is: the web client offers goals such as "books" or
+    # "fitness" that need not be categories (preferred_category is then the default one).
+    preferred_category_code = models.CharField(max_length=32, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

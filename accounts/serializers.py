@@ -31,6 +31,29 @@ class AuthSessionSerializer(serializers.Serializer):
     refresh_token = serializers.CharField(help_text="Exchange it at /api/auth/refresh for a new pair.")
 
 
+class TikTokUserSerializer(UserSerializer):
+    oauth_provider = serializers.CharField(read_only=True, allow_null=True)
+
+    class Meta(UserSerializer.Meta):
+        fields = (*UserSerializer.Meta.fields, "display_name", "avatar_url", "oauth_provider")
+        read_only_fields = fields
+
+
+class TikTokSessionSerializer(serializers.Serializer):
+    """What TikTok sign-in returns: the user and a token pair (access_token and token are the same)."""
+
+    user = TikTokUserSerializer()
+    access_token = serializers.CharField(source="token")
+    token = serializers.CharField()
+    refresh_token = serializers.CharField()
+
+
+class TikTokCallbackSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=1024)
+    code_verifier = serializers.CharField(min_length=43, max_length=128)
+    redirect_uri = serializers.CharField(max_length=500)
+
+
 class TokenPairSerializer(serializers.Serializer):
     token = serializers.CharField()
     refresh_token = serializers.CharField()

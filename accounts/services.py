@@ -128,6 +128,41 @@ def user_login(*, email: str, password: str, address: str) -> User:
     return user
 
 
+class TikTokAccountTaken(ConflictError):
+    message = "This TikTok account is already linked to another FYPFixer account."
+
+
+class OtherTikTokAccount(ConflictError):
+    message = "This FYPFixer account is already linked to another TikTok account."
+
+
+@transaction.atomic
+def tiktok_sign_in(*, profile: dict, current_user: User | None = None) -> User:
+    """Return the user of this TikTok account: the one linked to it, else the signed-in user
+    (linking it), else a new account. The same TikTok account always maps to the same user."""
+    open_id = profile["open_id"]
+    user = User.objects.select_for_update().filter(tiktok_open_id=open_id).first()
+    if current_user is not None:
+        if user is not None and user.pk != current_user.pk:
+            raise TikTokAccountTaken()
+        user = User.objects.select_for_update().get(pk=current_user.pk)
+        if user.tiktok_open_id not in (None, open_id):
+            raise OtherTikTokAccount()
+    if user is None:
+        user = User(tiktok_open_id=open_id)
+        user.set_unusable_password()
+    user.tiktok_open_id = open_id
+    user.display_name = profile["display_name"] or user.display_name
+    user.avatar_url = profile["avatar_url"] or user.avatar_url
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # The same TikTok account signed in twice at once: the other request created the user.
+        user = User.objects.get(tiktok_open_id=open_id)
+    return user
+
+
 def guest_sign_in(*, client_id: str | None, language: str | None = None) -> tuple[User, bool]:
     """Return the guest account bound to the device id, creating it when new; (user, created)."""
     if client_id:
@@ -216,10 +251,15 @@ def preferences_update(*, user: User, language: str | None = None, **changes) ->
     return preferences
 
 
-def onboarding_complete(*, user: User, goals: list[str], category) -> UserPreferences:
-    """Record the onboarding answers and mark onboarding done."""
+def onboarding_complete(*, user: User, goals: list[str], category, code: str) -> UserPreferences:
+    """Record the onboarding answers (the category code as sent, and the category it stands for) and mark
+    onboarding done."""
     return preferences_update(
-        user=user, selected_goals=goals, preferred_category=category, has_completed_onboarding=True
+        user=user,
+        selected_goals=goals,
+        preferred_category=category,
+        preferred_category_code=code,
+        has_completed_onboarding=True,
     )
 
 
@@ -227,6 +267,8 @@ EDITORS_GROUP = "Editors"
 # What editors may touch: curated content, and nothing of users, tokens or progress.
 # (plans/migrations/0002_editors_group.py creates the same group on migrate.)
 EDITOR_PERMISSIONS = {"catalog": ["category"], "plans": ["plan", "planstep", "stepitem"]}
+# What editors may look at without changing: who follows and who waits for which category.
+EDITOR_VIEW_PERMISSIONS = {"catalog": ["categorysubscription", "waitlistentry"]}
 
 
 def editors_group() -> Group:
@@ -238,9 +280,9 @@ def editors_group() -> Group:
         for model in models
         for action in ("add", "change", "delete", "view")
     ]
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=EDITOR_PERMISSIONS, codename__in=codenames)
-    )
+    codenames += [f"view_{model}" for models in EDITOR_VIEW_PERMISSIONS.values() for model in models]
+    apps = {*EDITOR_PERMISSIONS, *EDITOR_VIEW_PERMISSIONS}
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=apps, codename__in=codenames))
     return group
 
 

@@ -5,6 +5,7 @@ app_name = "accounts"
 
 router = ApiRouter()
 router.register("auth", views.AuthViewSet, basename="auth")
+router.register("auth/oauth/tiktok", views.TikTokViewSet, basename="tiktok")
 router.register("user", views.UserViewSet, basename="user")
 
 # /api/preferences is served by webclient/urls.py: one answer carries the settings below

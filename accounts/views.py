@@ -11,6 +11,8 @@ from accounts.serializers import (
     PasswordChangeSerializer,
     RefreshSerializer,
     RegisterSerializer,
+    TikTokCallbackSerializer,
+    TikTokSessionSerializer,
     TokenPairSerializer,
     UserSerializer,
     UserUpdateSerializer,
@@ -21,11 +23,13 @@ from accounts.services import (
     password_change,
     preferences_update,
     sessions_end,
+    tiktok_sign_in,
     token_refresh,
     user_login,
     user_register,
     user_tokens,
 )
+from accounts.tiktok import tiktok_profile
 from fypfixer.throttling import AuthAccountThrottle, AuthThrottle, login_failure_record, login_failures_check
 
 # Sign-in endpoints that take no token, limited per address.
@@ -123,6 +127,24 @@ class AuthViewSet(viewsets.GenericViewSet):
             language=serializer.validated_data.get("language"),
         )
         return auth_session(user, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class TikTokViewSet(viewsets.GenericViewSet):
+    """Sign in with TikTok (the web client runs OAuth 2 with PKCE; we exchange its code)."""
+
+    @extend_schema(
+        request=TikTokCallbackSerializer, responses=TikTokSessionSerializer, operation_id="auth_tiktok_callback"
+    )
+    @action(detail=False, methods=["post"], permission_classes=[AllowAny], throttle_classes=[AuthThrottle])
+    def callback(self, request):
+        """Exchange TikTok's authorization code; sign in (or up, or link to the signed-in user)."""
+        serializer = TikTokCallbackSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        profile = tiktok_profile(**serializer.validated_data)
+        current = request.user if request.user.is_authenticated else None
+        user = tiktok_sign_in(profile=profile, current_user=current)
+        session = {"user": user, **user_tokens(user=user)}
+        return Response(TikTokSessionSerializer(session).data)
 
 
 class UserViewSet(viewsets.GenericViewSet):

@@ -1,8 +1,8 @@
 """The public JSON of the catalogue, built and cached in one place."""
 
 from catalog.selectors import active_categories
-from catalog.serializers import CategorySerializer
-from fypfixer.content_cache import cached_content
+from catalog.serializers import CategoryListItemSerializer
+from fypfixer.content_cache import cached_content, payload_data
 
 
 def category_list_payload(*, language: str, include_premium: bool):
@@ -10,6 +10,13 @@ def category_list_payload(*, language: str, include_premium: bool):
 
     def build():
         categories = active_categories(include_premium=include_premium)
-        return {"categories": list(CategorySerializer(categories, many=True, context={"language": language}).data)}
+        serializer = CategoryListItemSerializer(categories, many=True, context={"language": language})
+        return {"categories": list(serializer.data)}
 
     return cached_content("categories", language, include_premium, build=build)
+
+
+def with_waitlist(payload, waiting: set[int]) -> dict:
+    """Return a copy of a category list payload with each category's `on_waitlist` for one user."""
+    categories = payload_data(payload)["categories"]
+    return {"categories": [{**category, "on_waitlist": category["id"] in waiting} for category in categories]}

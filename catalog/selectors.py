@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.db.models import QuerySet
 
-from catalog.models import Category
+from catalog.models import Category, CategorySubscription, WaitlistEntry
 
 
 def active_category(*, code: str) -> Category | None:
@@ -14,3 +15,19 @@ def active_categories(*, include_premium: bool = True) -> QuerySet[Category]:
     if not include_premium:
         categories = categories.filter(is_premium=False)
     return categories
+
+
+def default_category() -> Category | None:
+    """Return the category served when a client asks for one we do not have: DEFAULT_CATEGORY_CODE
+    if it is active and free, else the first active free category."""
+    free = Category.objects.filter(is_active=True, is_premium=False)
+    return free.filter(code=settings.DEFAULT_CATEGORY_CODE).first() or free.first()
+
+
+def waitlisted_category_ids(*, user) -> set[int]:
+    return set(WaitlistEntry.objects.filter(user=user).values_list("category_id", flat=True))
+
+
+def subscriptions_of(*, user, include_inactive: bool) -> QuerySet[CategorySubscription]:
+    subscriptions = CategorySubscription.objects.filter(user=user).select_related("category")
+    return subscriptions if include_inactive else subscriptions.filter(is_active=True)

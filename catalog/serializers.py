@@ -23,13 +23,31 @@ class CategorySerializer(serializers.ModelSerializer):
         return category.name(self.context["language"])
 
 
+class CategoryListItemSerializer(CategorySerializer):
+    """A category as /api/categories lists it: what a picker shows, premium ones included."""
+
+    emoji = serializers.CharField(source="icon", read_only=True, help_text="The same as icon.")
+    description = serializers.SerializerMethodField()
+    price = serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=False, read_only=True)
+    on_waitlist = serializers.BooleanField(required=False, help_text="Only when the request is authenticated.")
+
+    class Meta(CategorySerializer.Meta):
+        fields = (*CategorySerializer.Meta.fields, "emoji", "description", "coming_soon", "price", "on_waitlist")
+        read_only_fields = fields
+
+    def get_description(self, category) -> str:
+        return category.description(self.context["language"])
+
+
 @extend_schema_serializer(many=False)
 class CategoryListSerializer(serializers.Serializer):
-    categories = CategorySerializer(many=True)
+    categories = CategoryListItemSerializer(many=True)
 
 
 class CategoryListQuerySerializer(LanguageQuerySerializer):
-    include_premium = serializers.BooleanField(required=False, default=False)
+    include_premium = serializers.BooleanField(
+        required=False, default=True, help_text="Premium categories too (default), shown with is_premium and price."
+    )
 
 
 class CategoryCodeField(serializers.SlugRelatedField):

@@ -53,9 +53,11 @@ INSTALLED_APPS = [
     "plans",
     "progress",
     "webclient",
+    "insights",
 ]
 
 MIDDLEWARE = [
+    "insights.middleware.RequestMetricsMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "fypfixer.middleware.RequestBodyLimitMiddleware",
     "fypfixer.middleware.ApiErrorMiddleware",
@@ -226,6 +228,27 @@ SIMPLE_JWT = {
 }
 
 
+# The web client's defaults (GET /api/config/defaults) and category subscriptions
+
+DEFAULT_CATEGORY_CODE = env.str("DEFAULT_CATEGORY_CODE", default="personal_growth")
+MAX_FREE_CATEGORIES = env.int("MAX_FREE_CATEGORIES", default=3)
+PREMIUM_ACCESS_DAYS = env.int("PREMIUM_ACCESS_DAYS", default=14)
+ACTIONS_PER_PLAN = env.int("ACTIONS_PER_PLAN", default=5)
+
+
+# Sign in with TikTok (Login Kit v2, OAuth 2 with PKCE): the developer portal's app keys
+
+TIKTOK_CLIENT_KEY = env.str("TIKTOK_CLIENT_KEY", default="")
+TIKTOK_CLIENT_SECRET = env.str("TIKTOK_CLIENT_SECRET", default="")
+TIKTOK_REDIRECT_URIS = env.list(
+    "TIKTOK_REDIRECT_URIS",
+    default=["http://localhost:5173/auth/tiktok/callback", "http://127.0.0.1:5173/auth/tiktok/callback"],
+)
+TIKTOK_OAUTH_TOKEN_URL = env.str("TIKTOK_OAUTH_TOKEN_URL", default="https://open.tiktokapis.com/v2/oauth/token/")
+TIKTOK_USER_INFO_URL = env.str("TIKTOK_USER_INFO_URL", default="https://open.tiktokapis.com/v2/user/info/")
+TIKTOK_TIMEOUT_SECONDS = env.float("TIKTOK_TIMEOUT_SECONDS", default=5.0)
+
+
 # OpenAPI
 
 SPECTACULAR_SETTINGS = {
@@ -257,6 +280,8 @@ SPECTACULAR_SETTINGS = {
 # CORS (the web client runs on another origin)
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:5173", "http://127.0.0.1:5173"])
+# The web client sends credentialed requests (withCredentials): answers must name its origin.
+CORS_ALLOW_CREDENTIALS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_EXPOSE_HEADERS = ["Retry-After"]
 CORS_PREFLIGHT_MAX_AGE = 86400

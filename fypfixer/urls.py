@@ -23,6 +23,7 @@ api_patterns = [
     path("", include("progress.urls")),
     path("", include("webclient.urls")),
     path("", include("accounts.urls")),
+    path("", include("insights.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

@@ -65,6 +65,17 @@ def service_states() -> dict:
     return states
 
 
+def health_report() -> dict:
+    """{status, timestamp, services}: healthy when the database and the cache answer."""
+    services = service_states()
+    healthy = all(state == CONNECTED for state in services.values())
+    return {
+        "status": "healthy" if healthy else "degraded",
+        "timestamp": timezone.now().isoformat(),
+        "services": services,
+    }
+
+
 class HealthViewSet(viewsets.GenericViewSet):
     singleton = True
     permission_classes = [AllowAny]
@@ -74,13 +85,7 @@ class HealthViewSet(viewsets.GenericViewSet):
     @extend_schema(responses={200: HealthSerializer})
     def retrieve(self, request):
         """Report whether the database and the cache answer: 200 when the database does, else 503."""
-        services = service_states()
-        healthy = all(state == CONNECTED for state in services.values())
-        health = {
-            "status": "healthy" if healthy else "degraded",
-            "timestamp": timezone.now().isoformat(),
-            "services": services,
-        }
-        if services["database"] != CONNECTED:
+        health = health_report()
+        if health["services"]["database"] != CONNECTED:
             raise ServiceUnavailableError("The database is unreachable.", details=health)
         return Response(health)

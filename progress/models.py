@@ -19,7 +19,11 @@ class UserProgress(CreatedAtModel):
         constraints = [
             models.UniqueConstraint(fields=["user", "step"], name="userprogress_one_row_per_user_and_step"),
         ]
-        indexes = [models.Index(fields=["user", "completed_at"])]
+        indexes = [
+            models.Index(fields=["user", "completed_at"]),
+            # Insights count completions per day.
+            models.Index(fields=["completed_at"], name="userprogress_completed_at"),
+        ]
 
     def __str__(self):
         return f"{self.user} completed step {self.step_id}"

@@ -4,11 +4,15 @@ Each serializer reads the same data the rest of the API serves (plan payloads, s
 XP summaries, preferences) and renames it with `source`, so nothing is computed twice.
 """
 
+import math
+
 from django.db import models
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import PreferencesSerializer
-from catalog.serializers import CategoryCodeField
+from fypfixer.query import QuerySerializer
 from plans.models import PlanStep
 from plans.serializers import PlanProgressSerializer
 
@@ -129,6 +133,13 @@ class StatsSerializer(serializers.Serializer):
     gamification = GamificationSerializer(source="xp")
 
 
+class AnyCategoryCodeField(serializers.RegexField):
+    """A category code as the client sends it: any slug, known to us or not (unknown ones mean the default)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(r"^[-a-zA-Z0-9_]{1,32}$", max_length=32, **kwargs)
+
+
 class WebPreferencesSerializer(PreferencesSerializer):
     """The user's settings in SPEC's names, plus the web client's camelCase names."""
 
@@ -139,12 +150,83 @@ class WebPreferencesSerializer(PreferencesSerializer):
         max_length=20,
         required=False,
     )
-    preferredCategory = CategoryCodeField(source="preferred_category", allow_null=True, required=False)
+    preferredCategory = AnyCategoryCodeField(source="preferred_category_code", allow_blank=True, required=False)
 
 
 class OnboardingSerializer(serializers.Serializer):
     goals = serializers.ListField(child=serializers.CharField(max_length=64), max_length=20)
-    category = CategoryCodeField()
+    category = AnyCategoryCodeField()
+
+
+class DefaultsSerializer(serializers.Serializer):
+    defaultCategoryCode = serializers.CharField(allow_null=True)
+    maxFreeCategories = serializers.IntegerField()
+    premiumAccessDays = serializers.IntegerField()
+    actionsPerPlan = serializers.IntegerField()
+
+
+class UserCategorySerializer(serializers.Serializer):
+    """A category the user follows (or followed, with include_inactive)."""
+
+    id = serializers.IntegerField()
+    categoryId = serializers.IntegerField(source="category_id")
+    code = serializers.CharField(source="category.code")
+    isActive = serializers.SerializerMethodField()
+    isPremium = serializers.BooleanField(source="category.is_premium")
+    isPurchased = serializers.BooleanField(source="is_purchased")
+    isExpired = serializers.SerializerMethodField()
+    daysRemaining = serializers.SerializerMethodField()
+    activatedAt = serializers.DateTimeField(source="activated_at")
+    expiresAt = serializers.DateTimeField(source="expires_at", allow_null=True)
+
+    def get_isActive(self, subscription) -> bool:
+        return subscription.is_active and not subscription.is_expired(self.context["now"])
+
+    def get_isExpired(self, subscription) -> bool:
+        return subscription.is_expired(self.context["now"])
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_daysRemaining(self, subscription) -> int | None:
+        if subscription.expires_at is None:
+            return None
+        return max(math.ceil((subscription.expires_at - self.context["now"]).total_seconds() / 86400), 0)
+
+
+class UserCategoryStatsSerializer(serializers.Serializer):
+    freeActive = serializers.IntegerField()
+    freeLimit = serializers.IntegerField()
+    freeRemaining = serializers.IntegerField()
+    premiumActive = serializers.IntegerField()
+    premiumExpired = serializers.IntegerField()
+    totalActive = serializers.IntegerField()
+
+
+class UserCategoriesSerializer(serializers.Serializer):
+    categories = UserCategorySerializer(many=True)
+    stats = UserCategoryStatsSerializer()
+
+
+class UserCategoriesQuerySerializer(QuerySerializer):
+    include_inactive = serializers.BooleanField(required=False, default=False)
+
+
+class FollowCategorySerializer(serializers.Serializer):
+    categoryId = serializers.IntegerField(min_value=1, max_value=10**18)
+    isPurchased = serializers.BooleanField(required=False, default=False)
+
+
+class RemovedSerializer(serializers.Serializer):
+    removed = serializers.BooleanField()
+
+
+class WaitlistSerializer(serializers.Serializer):
+    category_id = serializers.IntegerField(min_value=1, max_value=10**18)
+
+
+class WaitlistAnswerSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    category = serializers.CharField()
+    on_waitlist = serializers.BooleanField()
 
 
 class OnboardingResultSerializer(serializers.Serializer):

@@ -9,5 +9,8 @@ router.register("actions", views.ActionViewSet, basename="action")
 router.register("user/streak", views.StreakViewSet, basename="user-streak")
 router.register("user/stats", views.StatsViewSet, basename="user-stats")
 router.register("preferences", views.PreferencesViewSet, basename="preferences")
+router.register("config/defaults", views.DefaultsViewSet, basename="config-defaults")
+router.register("user/categories", views.UserCategoryViewSet, basename="user-categories")
+router.register("waitlist", views.WaitlistViewSet, basename="waitlist")
 
 urlpatterns = router.urls

@@ -10,7 +10,8 @@ from django.utils import timezone
 from conftest import make_category, make_plan
 from plans.models import Plan, PlanStep, StepItem
 
-pytestmark = pytest.mark.django_db
+# These tests read "today": the clock is frozen at noon of a fixed day (conftest.frozen_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 DAY = date(2026, 12, 24)
 

@@ -9,7 +9,8 @@ from conftest import make_category, make_plan
 from plans.models import Plan
 from progress.models import UserProgress
 
-pytestmark = pytest.mark.django_db
+# These tests read "today": the clock is frozen at noon of a fixed day (conftest.frozen_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 def today():

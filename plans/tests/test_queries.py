@@ -10,7 +10,8 @@ from django.utils import timezone
 from conftest import client_for, commit_content, make_category, make_plan
 from progress.models import UserProgress
 
-pytestmark = pytest.mark.django_db
+# These tests read "today": the clock is frozen at noon of a fixed day (conftest.frozen_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 SIZES = [pytest.param((1, 1), id="1 step x 1 item"), pytest.param((10, 5), id="10 steps x 5 items")]
 

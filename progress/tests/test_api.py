@@ -8,7 +8,8 @@ from accounts.models import User
 from conftest import make_category, make_plan
 from progress.models import UserProgress
 
-pytestmark = pytest.mark.django_db
+# These tests read "today": the clock is frozen at noon of a fixed day (conftest.frozen_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 @pytest.fixture

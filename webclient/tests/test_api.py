@@ -11,7 +11,8 @@ from plans.models import PlanStep, StepItem
 from progress.gamification import level_for, next_milestone
 from progress.models import UserProgress
 
-pytestmark = pytest.mark.django_db
+# These tests read "today": the clock is frozen at noon of a fixed day (conftest.frozen_clock).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 ORIGIN = "http://localhost:5173"
 

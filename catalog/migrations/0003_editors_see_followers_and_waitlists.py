@@ -1,0 +1,33 @@
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+EDITORS = "Editors"
+# Editors may look at who follows and who waits for which category (they do not change them).
+VIEWED = ["view_categorysubscription", "view_waitlistentry"]
+
+
+def grant(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=EDITORS)
+    group.permissions.add(*Permission.objects.filter(content_type__app_label="catalog", codename__in=VIEWED))
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group in Group.objects.filter(name=EDITORS):
+        group.permissions.remove(*Permission.objects.filter(content_type__app_label="catalog", codename__in=VIEWED))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("catalog", "0002_subscriptions_waitlist_and_premium_details"),
+        ("plans", "0002_editors_group"),
+    ]
+
+    operations = [migrations.RunPython(grant, revoke)]
