@@ -73,12 +73,6 @@ SWITCHES = [
         "plan_auth",
     ),
     Switch(
-        "CONN_HEALTH_CHECKS",
-        "no check of a reused database connection on each request",
-        {"CONN_HEALTH_CHECKS": "True"},
-        "plan_auth",
-    ),
-    Switch(
         "HEALTH_CHECK_SECONDS",
         "/api/health checks the database and Redis at most once a second per process",
         {"HEALTH_CHECK_SECONDS": "0"},

@@ -8,10 +8,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from fypfixer import views
 from fypfixer.routers import ApiRouter
 
-admin.site.site_header = "FYPFixer editors"
-admin.site.site_title = "FYPFixer admin"
-admin.site.index_title = "Curate categories and daily plans"
-
 router = ApiRouter()
 router.register("health", views.HealthViewSet, basename="health")
 

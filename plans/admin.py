@@ -3,19 +3,29 @@
 from datetime import timedelta
 
 import nested_admin
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from nested_admin.formsets import NestedInlineFormSet, mutable_querydict
+from reversion.models import Version
 
+from fypfixer.i18n import DEFAULT_LANGUAGE, Language
+from plans.history import PlanDeleted, plan_restore, plan_versions
 from plans.models import Plan, PlanStep, StepItem
 from plans.services import PlanDateTaken, plan_copy_to_date, plans_set_active, steps_park
+from plans.studio import preview_context
 
 # Addresses pasted without a scheme are taken as https.
 URL_FIELD = {"assume_scheme": "https"}
@@ -128,9 +138,83 @@ class PlanAdmin(nested_admin.NestedModelAdmin):
         ("When it is served", {"fields": (("is_template", "plan_date", "is_active"),)}),
     )
     actions = ("copy_to_date", "activate", "deactivate")
+    change_list_template = "admin/plans/plan/change_list.html"
 
     class Media:
         css = {"all": ("plans/admin.css",)}
+
+    def get_urls(self):
+        own = [
+            path("<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name="plans_plan_preview"),
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="plans_plan_restore",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def get_changeform_initial_data(self, request):
+        # "Create a plan for this day" in the calendar: a dated plan, not a template.
+        initial = super().get_changeform_initial_data(request)
+        if "plan_date" in initial:
+            initial["is_template"] = False
+        return initial
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Every save records a version of the plan, its steps and their videos (plans/history.py).
+        with reversion.create_revision(manage_manually=False):
+            reversion.set_user(request.user)
+            reversion.set_comment("Saved in the admin.")
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        plan = self.get_object(request, unquote(object_id))
+        if plan is None:
+            raise Http404("There is no plan with this id.")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History of “{plan.title}”",
+            "opts": self.model._meta,
+            "plan": plan,
+            "versions": plan_versions(plan=plan),
+            "can_change": self.has_change_permission(request, plan),
+        }
+        return TemplateResponse(request, "admin/plans/plan/history.html", context)
+
+    def restore_view(self, request, object_id, version_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        try:
+            plan = plan_restore(plan_id=int(object_id), version_id=version_id, user=request.user)
+        except (ValueError, Version.DoesNotExist):
+            raise Http404("There is no such version of this plan.") from None
+        except PlanDeleted as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return redirect("admin:plans_plan_changelist")
+        self.message_user(request, f"Restored “{plan.title}” as it was in that version; the app serves it now.")
+        return redirect("admin:plans_plan_history", plan.pk)
+
+    def preview_view(self, request, object_id):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        plan = self.get_object(request, unquote(object_id))
+        if plan is None:
+            raise Http404("There is no plan with this id.")
+        language = request.GET.get("language", DEFAULT_LANGUAGE)
+        if language not in Language.values:
+            language = DEFAULT_LANGUAGE
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Preview of “{plan.title}”",
+            "opts": self.model._meta,
+            **preview_context(plan, language),
+        }
+        return TemplateResponse(request, "admin/plans/plan/preview.html", context)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

@@ -58,15 +58,50 @@ def test_it_serves_todays_plan(api_client, category):
     }
 
 
-def test_it_falls_back_to_the_newest_template(api_client, category):
-    make_plan(category=category, title="Old template")
-    newest = make_plan(category=category, title="New template")
+def test_on_a_day_without_a_dated_plan_it_serves_a_template(api_client, category):
+    template = make_plan(category=category, title="Template")
     make_plan(category=category, day=today() + timedelta(days=1), title="Tomorrow")
 
     plan = data_of(api_client.get("/api/plan?category=personal_growth"))
 
-    assert plan["id"] == newest.pk
+    assert plan["id"] == template.pk
     assert plan["plan_date"] is None
+
+
+def test_templates_rotate_by_the_users_calendar_day(api_client, category):
+    templates = [make_plan(category=category, title=f"Template {n}") for n in range(3)]
+    day = today()
+
+    # Noon UTC: the same day in Honolulu (UTC-10), already the next one in Kiritimati (UTC+14).
+    served = {
+        zone: data_of(api_client.get(f"/api/plan?category=personal_growth&tz={zone}"))["id"]
+        for zone in ("Pacific/Honolulu", "UTC", "Pacific/Kiritimati")
+    }
+
+    expected = {
+        zone: templates[(day + timedelta(days=shift)).toordinal() % 3].pk
+        for zone, shift in (("Pacific/Honolulu", 0), ("UTC", 0), ("Pacific/Kiritimati", 1))
+    }
+    assert served == expected
+    assert served["UTC"] != served["Pacific/Kiritimati"]
+
+
+def test_the_same_day_gives_the_same_template_to_everyone(api_client, alice_client, category):
+    for n in range(4):
+        make_plan(category=category, title=f"Template {n}")
+
+    assert (
+        data_of(api_client.get("/api/plan?category=personal_growth"))["id"]
+        == data_of(alice_client.get("/api/plan?category=personal_growth"))["id"]
+    )
+
+
+def test_a_dated_plan_beats_the_rotation(api_client, category):
+    for n in range(3):
+        make_plan(category=category, title=f"Template {n}")
+    dated = make_plan(category=category, day=today(), title="Today")
+
+    assert data_of(api_client.get("/api/plan?category=personal_growth"))["id"] == dated.pk
 
 
 def test_it_falls_back_to_english_when_the_language_has_no_plan(api_client, category):

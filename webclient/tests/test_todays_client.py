@@ -27,6 +27,13 @@ USER_INFO_URL = "https://open.tiktokapis.com/v2/user/info/"
 VERIFIER = "v" * 64
 
 
+@pytest.fixture(autouse=True)
+def tiktok_app(settings):
+    """The keys of our app in TikTok's developer portal (fake ones)."""
+    settings.TIKTOK_CLIENT_KEY = "test-client-key"
+    settings.TIKTOK_CLIENT_SECRET = "test-client-secret"
+
+
 @pytest.fixture
 def catalogue(db):
     growth = make_category("personal_growth", "Personal Growth", icon="🌱", description_en="Grow a little every day")
@@ -134,7 +141,8 @@ def test_signing_in_with_tiktok_creates_the_user_then_finds_the_same_one(catalog
     assert again.json()["data"]["user"]["id"] == data["user"]["id"]
     assert User.objects.filter(tiktok_open_id="tiktok-open-id-1").count() == 1
     form = tiktok.token_requests[0]
-    assert form["grant_type"] == "authorization_code" and form["client_key"] == form["client_id"]
+    assert form["grant_type"] == "authorization_code" and form["client_key"] == "test-client-key"
+    assert form["client_secret"] == "test-client-secret"
     assert form["redirect_uri"] == REDIRECT_URI and form["code_verifier"] == VERIFIER
     signed_in = APIClient()
     signed_in.credentials(HTTP_AUTHORIZATION=f"Bearer {data['access_token']}")
