@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
@@ -51,7 +52,9 @@ class TikTokSessionSerializer(serializers.Serializer):
 class TikTokCallbackSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=1024)
     code_verifier = serializers.CharField(min_length=43, max_length=128)
-    redirect_uri = serializers.CharField(max_length=500)
+    redirect_uri = serializers.ChoiceField(
+        choices=settings.TIKTOK_REDIRECT_URIS, help_text="One of TIKTOK_REDIRECT_URIS, as in the authorization request."
+    )
 
 
 class TokenPairSerializer(serializers.Serializer):

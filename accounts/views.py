@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -133,7 +133,12 @@ class TikTokViewSet(viewsets.GenericViewSet):
     """Sign in with TikTok (the web client runs OAuth 2 with PKCE; we exchange its code)."""
 
     @extend_schema(
-        request=TikTokCallbackSerializer, responses=TikTokSessionSerializer, operation_id="auth_tiktok_callback"
+        request=TikTokCallbackSerializer,
+        responses={
+            200: TikTokSessionSerializer,
+            502: OpenApiResponse(description="TikTok did not answer (tiktok_unavailable)."),
+        },
+        operation_id="auth_tiktok_callback",
     )
     @action(detail=False, methods=["post"], permission_classes=[AllowAny], throttle_classes=[AuthThrottle])
     def callback(self, request):

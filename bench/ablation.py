@@ -30,12 +30,6 @@ SWITCHES = [
         "plan",
     ),
     Switch(
-        "CONTENT_CACHE_JSON",
-        "cached payloads stored as their JSON text, encoded once",
-        {"CONTENT_CACHE_JSON": "False"},
-        "plan",
-    ),
-    Switch(
         "CONTENT_LOCAL_CACHE",
         "each process keeps the payloads it served in its own memory",
         {"CONTENT_LOCAL_CACHE": "False"},

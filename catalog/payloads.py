@@ -2,7 +2,7 @@
 
 from catalog.selectors import active_categories
 from catalog.serializers import CategoryListItemSerializer
-from fypfixer.content_cache import cached_content, payload_data
+from fypfixer.content_cache import cached_content
 
 
 def category_list_payload(*, language: str, include_premium: bool):
@@ -18,5 +18,5 @@ def category_list_payload(*, language: str, include_premium: bool):
 
 def with_waitlist(payload, waiting: set[int]) -> dict:
     """Return a copy of a category list payload with each category's `on_waitlist` for one user."""
-    categories = payload_data(payload)["categories"]
+    categories = payload["categories"]
     return {"categories": [{**category, "on_waitlist": category["id"] in waiting} for category in categories]}

@@ -28,7 +28,9 @@ class CategoryListItemSerializer(CategorySerializer):
 
     emoji = serializers.CharField(source="icon", read_only=True, help_text="The same as icon.")
     description = serializers.SerializerMethodField()
-    price = serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=False, read_only=True)
+    price = serializers.DecimalField(
+        max_digits=7, decimal_places=2, coerce_to_string=False, read_only=True, allow_null=True
+    )
     on_waitlist = serializers.BooleanField(required=False, help_text="Only when the request is authenticated.")
 
     class Meta(CategorySerializer.Meta):

@@ -21,8 +21,6 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.utils import json
 
-from fypfixer.content_cache import RenderedJSON
-
 logger = logging.getLogger(__name__)
 
 # The stable error code for each HTTP status; clients switch on these.
@@ -39,6 +37,7 @@ ERROR_CODES = {
     415: "unsupported_media_type",
     429: "throttled",
     500: "server_error",
+    502: "bad_gateway",
     503: "service_unavailable",
 }
 
@@ -184,9 +183,6 @@ class EnvelopeJSONRenderer(renderers.JSONRenderer):
             return super().render(data, accepted_media_type, renderer_context)
         if response.status_code == status.HTTP_204_NO_CONTENT:
             return b""
-        if isinstance(data, RenderedJSON):
-            # A cached payload, encoded once when it was built (fypfixer/content_cache.py).
-            return b'{"success":true,"data":' + data + b"}"
         return super().render({"success": True, "data": data}, accepted_media_type, renderer_context)
 
 

@@ -11,36 +11,25 @@ a warm read asks the cache, not the database. When the cache cannot take the new
 unreachable while an editor saves), the old copy expires within those seconds and the next
 read takes the version from the database again.
 
-Three optimisations, each switched by a setting and measured in the README's ablation table:
+Two optimisations, each switched by a setting and measured in the README's ablation table:
 
 - CONTENT_VERSION_CHANNEL: each process hears new versions on a Redis pub/sub channel and
   does not ask Redis for the version on every read (fypfixer/content_channel.py);
-- CONTENT_CACHE_JSON: a payload is cached as its JSON text, encoded once when it is built,
-  and a warm read splices it into the response instead of encoding it again;
 - CONTENT_LOCAL_CACHE: each process keeps the payloads it served in its own memory (the
   "local" cache), in front of the shared one, so a warm read fetches only the version over
   the network. Safe because a key never changes meaning: new content means new keys.
 """
 
-import json
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connection, transaction
-from rest_framework.renderers import JSONRenderer
 
 from fypfixer.content_channel import channel
 from fypfixer.models import ContentVersion
 
 VERSION_KEY = "content-version"
-
-
-class RenderedJSON(bytes):
-    """A payload's JSON text, rendered once and shared by every request that serves it."""
-
-    def data(self):
-        return json.loads(self)
 
 
 def content_version() -> int:
@@ -92,8 +81,8 @@ def _changed_in_this_transaction() -> bool:
 def cached_content(name: str, *parts: object, build: Callable[[], dict]):
     """Return the payload for (name, parts), building and caching it on a miss.
 
-    `build` returns plain dicts and lists. The answer is a RenderedJSON (or, with
-    CONTENT_CACHE_JSON off, the dict itself): read it with payload_data().
+    `build` returns plain dicts and lists; each call gets a copy of its own (the caches
+    unpickle one), free to personalise.
     """
     key = ":".join([name, str(content_version()), *map(str, parts)])
     local = caches["local"] if settings.CONTENT_LOCAL_CACHE else None
@@ -102,14 +91,7 @@ def cached_content(name: str, *parts: object, build: Callable[[], dict]):
         payload = cache.get(key)
         if payload is None:
             payload = build()
-            if settings.CONTENT_CACHE_JSON:
-                payload = RenderedJSON(JSONRenderer().render(payload))
             cache.set(key, payload, settings.CONTENT_CACHE_TIMEOUT)
         if local is not None:
             local.set(key, payload, settings.CONTENT_CACHE_TIMEOUT)
     return payload
-
-
-def payload_data(payload) -> dict:
-    """Return a cached payload as a dict of its own (to personalise it)."""
-    return payload.data() if isinstance(payload, RenderedJSON) else payload

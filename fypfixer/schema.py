@@ -1,6 +1,8 @@
 """OpenAPI post-processing: describe the response envelope on every operation."""
 
-from fypfixer.api import ERROR_CODES
+import copy
+
+from fypfixer.api import ERROR_CODES, ApplicationError
 
 ERROR_ENVELOPE = {
     "type": "object",
@@ -36,6 +38,7 @@ COMMON_ERRORS = {
     "415": "Body is not JSON (unsupported_media_type).",
     "429": "Too many requests (throttled); see Retry-After.",
     "500": "Unexpected server error (server_error).",
+    "502": "A service we depend on did not answer (e.g. tiktok_unavailable).",
     "503": "Database unreachable (service_unavailable).",
 }
 
@@ -48,10 +51,23 @@ def _success_envelope(data_schema: dict) -> dict:
     }
 
 
+def error_codes() -> list[str]:
+    """Every error code the API answers: one per status, and the domain errors' own codes."""
+    codes = set(ERROR_CODES.values())
+    pending = [ApplicationError]
+    while pending:
+        error = pending.pop()
+        codes.add(error.code)
+        pending += error.__subclasses__()
+    return sorted(codes)
+
+
 def wrap_in_envelope(result, generator, request, public):
     """Wrap every JSON success response in the envelope and add the error responses."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas["ErrorEnvelope"] = ERROR_ENVELOPE
+    envelope = copy.deepcopy(ERROR_ENVELOPE)
+    envelope["properties"]["error"]["properties"]["code"]["enum"] = error_codes()
+    schemas["ErrorEnvelope"] = envelope
     error_ref = {"$ref": "#/components/schemas/ErrorEnvelope"}
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():

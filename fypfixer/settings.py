@@ -147,7 +147,6 @@ CONTENT_CACHE_TIMEOUT = env.int("CONTENT_CACHE_TIMEOUT", default=3600)
 # the database again: the most a save made while Redis was unreachable can stay unseen.
 CONTENT_VERSION_SECONDS = env.int("CONTENT_VERSION_SECONDS", default=2)
 # The measured optimisations (README, "Ablation"); each can be switched off on its own.
-CONTENT_CACHE_JSON = env.bool("CONTENT_CACHE_JSON", default=True)
 CONTENT_LOCAL_CACHE = env.bool("CONTENT_LOCAL_CACHE", default=True)
 CONTENT_VERSION_CHANNEL = env.bool("CONTENT_VERSION_CHANNEL", default=True)
 QUERY_MEMO = env.bool("QUERY_MEMO", default=True)

@@ -43,7 +43,7 @@ class PlanFunnelSerializer(serializers.Serializer):
     completion_percent = serializers.FloatField()
 
 
-class StepCompletionSerializer(serializers.Serializer):
+class StepKindCompletionSerializer(serializers.Serializer):
     clear = serializers.FloatField()
     watch = serializers.FloatField()
     reinforce = serializers.FloatField()
@@ -61,7 +61,7 @@ class PlansMetricsSerializer(serializers.Serializer):
     plans = PlanFunnelSerializer(many=True, help_text="The most completed plans of the last 7 days.")
     most_completed = PlanFunnelSerializer(many=True)
     least_completed = PlanFunnelSerializer(many=True)
-    step_completion = StepCompletionSerializer()
+    step_completion = StepKindCompletionSerializer()
     avg_duration_seconds = serializers.IntegerField()
     signals = SignalsSerializer()
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from catalog.selectors import active_category
 from fypfixer.api import ForbiddenError, NotFoundError
-from fypfixer.content_cache import RenderedJSON, cached_content
+from fypfixer.content_cache import cached_content
 from plans.selectors import daily_plan, public_plan, template_plans
 from plans.serializers import PlanSerializer, PlanSummarySerializer
 
@@ -24,12 +24,7 @@ class PremiumRequired(ForbiddenError):
 
 def premium_check(user, payload) -> None:
     """Refuse (403 premium_required) a premium category's plan to anyone but a premium user."""
-    if isinstance(payload, RenderedJSON):
-        # The key appears unescaped only as the payload's own key: a cheap test before parsing.
-        premium = b'"is_premium":true' in payload and payload.data()["category"]["is_premium"]
-    else:
-        premium = payload["category"]["is_premium"]
-    if premium and not (user.is_authenticated and user.is_premium):
+    if payload["category"]["is_premium"] and not (user.is_authenticated and user.is_premium):
         raise PremiumRequired()
 
 

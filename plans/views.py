@@ -3,7 +3,6 @@ from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from fypfixer.content_cache import payload_data
 from fypfixer.pagination import ContractPagination
 from fypfixer.query import LanguageQuerySerializer
 from plans.payloads import daily_plan_payload, plan_page_payload, plan_payload, premium_check, with_progress
@@ -27,7 +26,7 @@ def personalized(request, payload):
     premium_check(request.user, payload)
     if not request.user.is_authenticated:
         return payload
-    plan = payload_data(payload)
+    plan = payload
     completed = completed_step_ids(user=request.user, step_ids=[step["id"] for step in plan["steps"]])
     return with_progress(plan, completed)
 

@@ -134,10 +134,26 @@ class StatsSerializer(serializers.Serializer):
 
 
 class AnyCategoryCodeField(serializers.RegexField):
-    """A category code as the client sends it: any slug, known to us or not (unknown ones mean the default)."""
+    """A category code as the client sends it: any slug, known to us or not (unknown ones mean the default).
+
+    No code at all is null in the answer, and null in a request clears it.
+    """
 
     def __init__(self, **kwargs):
         super().__init__(r"^[-a-zA-Z0-9_]{1,32}$", max_length=32, **kwargs)
+
+    def validate_empty_values(self, data):
+        if data is None and self.allow_null:
+            return True, ""
+        return super().validate_empty_values(data)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+    def to_representation(self, value):
+        return value or None
 
 
 class WebPreferencesSerializer(PreferencesSerializer):
@@ -150,7 +166,7 @@ class WebPreferencesSerializer(PreferencesSerializer):
         max_length=20,
         required=False,
     )
-    preferredCategory = AnyCategoryCodeField(source="preferred_category_code", allow_blank=True, required=False)
+    preferredCategory = AnyCategoryCodeField(source="preferred_category_code", allow_null=True, required=False)
 
 
 class OnboardingSerializer(serializers.Serializer):

@@ -8,9 +8,10 @@ from rest_framework.response import Response
 
 from accounts.services import onboarding_complete, preferences_of, preferences_update
 from catalog.models import Category
+from catalog.payloads import category_list_payload
 from catalog.selectors import active_category, default_category, subscriptions_of
 from catalog.services import category_follow, category_unfollow, waitlist_join, waitlist_leave
-from fypfixer.content_cache import payload_data
+from fypfixer.i18n import DEFAULT_LANGUAGE
 from fypfixer.query import DayQuerySerializer
 from plans.payloads import daily_plan_payload, premium_check, with_progress
 from plans.serializers import DailyPlanQuerySerializer
@@ -47,7 +48,7 @@ class TodayPlanViewSet(viewsets.GenericViewSet):
         category_code = served_category_code(query["category"])
         payload = daily_plan_payload(category_code=category_code, language=query.language_code, day=query.today)
         premium_check(request.user, payload)
-        plan = payload_data(payload)
+        plan = payload
         completed_at = completion_times(user=request.user, step_ids=[step["id"] for step in plan["steps"]])
         context = {"completed_at": completed_at, "day": query.today}
         return Response(TodayPlanSerializer(with_progress(plan, set(completed_at)), context=context).data)
@@ -232,8 +233,12 @@ class WaitlistViewSet(viewsets.GenericViewSet):
 
 
 def served_category_code(code: str) -> str:
-    """The category whose plan is served for `code`: itself when active, else the default one."""
-    if active_category(code=code) is not None:
+    """The category whose plan is served for `code`: itself when active, else the default one.
+
+    Known codes are read from the cached category list, so a warm request asks no database.
+    """
+    listed = category_list_payload(language=DEFAULT_LANGUAGE, include_premium=True)["categories"]
+    if any(category["code"] == code for category in listed):
         return code
     category = default_category()
     return category.code if category else code

@@ -19,24 +19,28 @@ def codes(response):
     return [category["code"] for category in response.json()["data"]["categories"]]
 
 
-def test_it_lists_free_active_categories_in_display_order(api_client, categories):
+def test_it_lists_active_categories_in_display_order(api_client, categories):
     response = api_client.get("/api/categories")
 
     assert response.status_code == 200
-    assert codes(response) == ["personal_growth", "wellness"]
+    assert codes(response) == ["personal_growth", "wellness", "food"]
     assert response.json()["data"]["categories"][0] == {
         "id": categories[1].pk,
         "code": "personal_growth",
         "name": "Personal Growth",
         "icon": "🌱",
+        "emoji": "🌱",
+        "description": "",
         "is_premium": False,
+        "coming_soon": False,
+        "price": None,
     }
 
 
-def test_it_includes_premium_categories_on_request(api_client, categories):
-    response = api_client.get("/api/categories?include_premium=true")
+def test_premium_categories_can_be_left_out(api_client, categories):
+    response = api_client.get("/api/categories?include_premium=false")
 
-    assert codes(response) == ["personal_growth", "wellness", "food"]
+    assert codes(response) == ["personal_growth", "wellness"]
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,9 @@ here at import so that schemathesis can make one test per operation.
 
 import json
 import os
+import threading
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import schemathesis
@@ -32,9 +34,36 @@ pytestmark = pytest.mark.django_db(transaction=True)
 schema = schemathesis.openapi.from_dict(DOCUMENT)
 
 
+class RefusingTikTok(BaseHTTPRequestHandler):
+    """TikTok's token endpoint, for a code it does not know (errors come in a 200's body)."""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = json.dumps({"error": "invalid_grant", "error_description": "Authorization code is invalid."}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def fake_tiktok():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RefusingTikTok)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
 @pytest.fixture
-def seeded_live_server(live_server, monkeypatch):
+def seeded_live_server(live_server, monkeypatch, settings, fake_tiktok):
     call_command("loaddata", "categories", "demo_plans", verbosity=0)
+    # No test reaches the internet: a fake TikTok on loopback refuses every code (a 400 for us).
+    settings.TIKTOK_OAUTH_TOKEN_URL = f"{fake_tiktok}/v2/oauth/token/"
+    settings.TIKTOK_USER_INFO_URL = f"{fake_tiktok}/v2/user/info/"
     # Fuzzing sends far more requests than any person; the rate limits have their own tests.
     monkeypatch.setattr(
         FixedWindowThrottle,
@@ -53,10 +82,10 @@ load_all_checks()
 # Every check schemathesis has (its CLI's `--checks all`).
 ALL_CHECKS = CHECKS.get_all()
 # Bodies valid in shape that the server may still refuse for what they mean, which JSON Schema
-# cannot say: a password too close to the email or too common. For these operations, "a
-# schema-valid request must be accepted" (positive_data_acceptance) cannot hold; every other
-# check does.
-SEMANTIC_BODIES = {"/api/auth/register", "/api/auth/password"}
+# cannot say: a password too close to the email or too common, an authorization code TikTok
+# does not know. For these operations, "a schema-valid request must be accepted"
+# (positive_data_acceptance) cannot hold; every other check does.
+SEMANTIC_BODIES = {"/api/auth/register", "/api/auth/password", "/api/auth/oauth/tiktok/callback"}
 
 
 @schema.parametrize()
