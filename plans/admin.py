@@ -22,9 +22,9 @@ from nested_admin.formsets import NestedInlineFormSet, mutable_querydict
 from reversion.models import Version
 
 from fypfixer.i18n import DEFAULT_LANGUAGE, Language
-from plans.history import PlanDeleted, plan_restore, plan_versions
+from plans.history import PlanDeleted, plan_copy_recorded, plan_restore, plan_versions
 from plans.models import Plan, PlanStep, StepItem
-from plans.services import PlanDateTaken, plan_copy_to_date, plans_set_active, steps_park
+from plans.services import PlanDateTaken, plans_set_active, steps_park
 from plans.studio import preview_context
 
 # Addresses pasted without a scheme are taken as https.
@@ -255,7 +255,7 @@ class PlanAdmin(nested_admin.NestedModelAdmin):
             day = form.cleaned_data["day"]
             for plan in queryset:
                 try:
-                    copy = plan_copy_to_date(plan=plan, day=day)
+                    copy = plan_copy_recorded(plan=plan, day=day, user=request.user)
                 except PlanDateTaken as error:
                     self.message_user(request, error.message, messages.WARNING)
                 else:

@@ -14,7 +14,7 @@ from reversion.models import Version
 from fypfixer.api import ConflictError
 from fypfixer.content_cache import content_changed
 from plans.models import Plan, PlanStep, StepItem
-from plans.services import steps_park
+from plans.services import plan_copy_to_date, steps_park
 
 PLAN_FIELDS = {
     "title": "title",
@@ -103,6 +103,16 @@ def plan_versions(*, plan: Plan) -> list[PlanVersion]:
         history.append(PlanVersion(version=version, summary=summarize(before, state)))
         before = state
     return list(reversed(history))
+
+
+def plan_copy_recorded(*, plan: Plan, day, user) -> Plan:
+    """Copy a plan to a day (plan_copy_to_date) and record the copy's first version."""
+    with reversion.create_revision():
+        copy = plan_copy_to_date(plan=plan, day=day)
+        reversion.add_to_revision(copy)
+        reversion.set_user(user)
+        reversion.set_comment(f"Copied from “{plan.title}” (plan #{plan.pk}).")
+    return copy
 
 
 class PlanDeleted(ConflictError):

@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from catalog.models import Category
 from fypfixer.i18n import DEFAULT_LANGUAGE, Language
+from plans.history import plan_copy_recorded
 from plans.models import Plan
 from plans.selectors import content_calendar
-from plans.services import PlanDateTaken, plan_copy_to_date
+from plans.services import PlanDateTaken
 
 MAX_CALENDAR_DAYS = 92
 
@@ -82,7 +83,7 @@ def copy_here_view(admin_site, request):
     if request.method == "POST":
         plan = get_object_or_404(Plan, pk=request.POST.get("plan"), user__isnull=True)
         try:
-            copy = plan_copy_to_date(plan=plan, day=day)
+            copy = plan_copy_recorded(plan=plan, day=day, user=request.user)
         except PlanDateTaken as error:
             messages.warning(request, error.message)
         else:

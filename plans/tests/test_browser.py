@@ -163,3 +163,67 @@ def test_an_editor_is_refused_the_users_admin(page, live_server, browser_editor)
     assert response.status == 403
     page.goto(f"{live_server.url}/admin/")
     assert page.locator("a[href='/admin/accounts/user/']").count() == 0
+
+
+def test_an_editor_runs_the_daily_publication_in_the_studio(page, live_server, browser_editor, shots):
+    """Calendar → an empty day → copy a template there → preview in Russian → edit a step →
+    see the version in the history → restore the previous one → insights."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from conftest import make_plan
+    from plans.models import Plan
+
+    category = make_category("personal_growth", "Personal Growth", name_ru="Личностный рост", icon="🌱")
+    template = make_plan(category=category, title="Morning template", steps=2, items=1)
+    make_category("wellness", "Wellness", icon="🧘")
+    day = timezone.localdate() + timedelta(days=3)
+    sign_in(page, live_server)
+
+    # The calendar: Wellness has nothing, ever (an empty day).
+    page.click("text=Content calendar")
+    page.wait_for_url(f"{live_server.url}/admin/plans/calendar/")
+    empty = page.locator(f"td.cell.empty[data-category='wellness'][data-language='en'][data-day='{day}']")
+    assert empty.count() == 1
+    shots(page, "studio-calendar")
+
+    # Fill Personal Growth's day 3 with a copy of the template (the cell shows the rotation now).
+    rotated = page.locator(f"td.cell.rotation[data-category='personal_growth'][data-language='en'][data-day='{day}']")
+    rotated.locator("a.copy").click()
+    page.click(f"form:has(input[value='{template.pk}']) button.copy-this")
+    page.wait_for_selector(".messagelist .success")
+    dated = page.locator(f"td.cell.dated[data-category='personal_growth'][data-language='en'][data-day='{day}']")
+    assert "Morning template" in dated.inner_text()
+    copy = Plan.objects.get(plan_date=day, is_template=False)
+
+    # Preview it in Russian: texts with a Russian version show it, the others are marked.
+    page.goto(f"{live_server.url}/admin/plans/plan/{copy.pk}/change/")
+    page.click("a.viewlink:has-text('Preview')")
+    page.click("text=Русский")
+    page.wait_for_selector(".studio-preview .step-card")
+    assert "Шаг 1" in page.inner_text(".studio-preview")
+    shots(page, "studio-preview")
+
+    # Edit a step, then find the version in the history.
+    page.goto(f"{live_server.url}/admin/plans/plan/{copy.pk}/change/")
+    page.fill("textarea[name='steps-0-text_en']", "Watch one calm video, slowly")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    page.click("a.historylink")
+    page.wait_for_selector("table.versions")
+    assert "Step 1: text_en changed" in page.inner_text("table.versions")
+    shots(page, "studio-history")
+
+    # Restore the version before the edit: the API serves it at once.
+    page.click("button.restore >> nth=0")
+    page.wait_for_selector(".messagelist li:has-text('Restored')")
+    served = page.request.get(f"{live_server.url}/api/plans/{copy.pk}").json()["data"]
+    assert served["steps"][0]["text"] == "Step 1: watch"
+
+    # Insights.
+    page.goto(f"{live_server.url}/admin/")
+    page.click("#studio >> text=Insights")
+    page.wait_for_selector(".insights svg.chart")
+    assert page.locator(".insights svg.chart").count() >= 6
+    shots(page, "studio-insights")
