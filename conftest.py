@@ -22,6 +22,18 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# Nothing listens here: a test that reaches TikTok or Apify without a fake gets "connection refused".
+NOWHERE = "http://127.0.0.1:9"
+
+
+@pytest.fixture(autouse=True)
+def no_internet_and_inline_jobs(settings):
+    """No test reaches TikTok or Apify (tests fake them), and jobs run inline unless a test runs a worker."""
+    settings.TIKTOK_OEMBED_URL = f"{NOWHERE}/oembed"
+    settings.APIFY_API_BASE = NOWHERE
+    settings.JOBS_ASYNC = False
+
+
 @pytest.fixture(autouse=True)
 def empty_caches():
     """Start every test with empty caches (payloads, content version, throttle counters)."""

@@ -67,3 +67,22 @@ class CategoryCodeField(serializers.SlugRelatedField):
         if not isinstance(data, str) or not SLUG.match(data):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class ApifyRunResourceSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=100, required=False, help_text="The run's id.")
+    defaultDatasetId = serializers.RegexField(
+        r"^[A-Za-z0-9]{1,100}$", help_text="The dataset the run filled: what gets imported."
+    )
+
+
+class ApifyWebhookSerializer(serializers.Serializer):
+    """What Apify posts when a run of the scraper finishes (its default webhook payload)."""
+
+    eventType = serializers.CharField(max_length=100, help_text="ACTOR.RUN.SUCCEEDED imports; others are ignored.")
+    resource = ApifyRunResourceSerializer()
+
+
+class ImportAcceptedSerializer(serializers.Serializer):
+    job_id = serializers.IntegerField(allow_null=True, help_text="The import job (listed in the admin).")
+    status = serializers.CharField(help_text="pending, running, done or failed; ignored for other events.")

@@ -5,5 +5,6 @@ app_name = "catalog"
 
 router = ApiRouter()
 router.register("categories", views.CategoryViewSet, basename="category")
+router.register("imports", views.ImportViewSet, basename="import")
 
 urlpatterns = router.urls

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "reversion",
+    "django_rq",
     "fypfixer",
     "accounts",
     "catalog",
@@ -248,6 +249,20 @@ TIKTOK_USER_INFO_URL = env.str("TIKTOK_USER_INFO_URL", default="https://open.tik
 TIKTOK_TIMEOUT_SECONDS = env.float("TIKTOK_TIMEOUT_SECONDS", default=5.0)
 
 
+# The video library: TikTok's oEmbed, the Apify scraper, background jobs
+
+TIKTOK_OEMBED_URL = env.str("TIKTOK_OEMBED_URL", default="https://www.tiktok.com/oembed")
+TIKTOK_OEMBED_TIMEOUT_SECONDS = env.float("TIKTOK_OEMBED_TIMEOUT_SECONDS", default=3.0)
+APIFY_API_BASE = env.str("APIFY_API_BASE", default="https://api.apify.com")
+APIFY_API_KEY = env.str("APIFY_API_KEY", default="")
+APIFY_WEBHOOK_SECRET = env.str("APIFY_WEBHOOK_SECRET", default="")
+# Jobs run on RQ (Redis) when REDIS_URL is set; with no broker they run inline, in the request.
+JOBS_ASYNC = env.bool("JOBS_ASYNC", default=bool(REDIS_URL))
+RQ_QUEUES = {
+    "default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600, "ASYNC": JOBS_ASYNC},
+}
+
+
 # OpenAPI
 
 SPECTACULAR_SETTINGS = {
@@ -288,6 +303,9 @@ CORS_PREFLIGHT_MAX_AGE = 86400
 
 # Static files (served by WhiteNoise, also under gunicorn with DEBUG off)
 
+MEDIA_URL = "media/"
+# Uploaded import files; shared with the workers in production (docker-compose's media volume).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STORAGES = {

@@ -23,6 +23,8 @@ from progress.selectors import streaks
 METRICS_SECONDS = 60
 RETENTION_DAYS = (0, 1, 3, 7)
 HISTORY_DAYS = 30
+# Current streaks, in bands: (label, shortest, longest).
+STREAK_BANDS = [("1", 1, 1), ("2", 2, 2), ("3-6", 3, 6), ("7-13", 7, 13), ("14-29", 14, 29), ("30+", 30, 10**6)]
 
 
 def cached(name: str, build):
@@ -206,28 +208,32 @@ def action_signals(*, today: date) -> dict:
 
 
 def streak_distribution(*, today: date) -> list[dict]:
-    """How many users have a current streak of 1, 2, 3-6, 7-13, 14-29 and 30+ days."""
+    """How many users have a current streak of 1, 2, 3-6, 7-13, 14-29 and 30+ days.
+
+    Only users active today or yesterday have a current streak, and the longest band starts at
+    30 days, so their last 31 days are all it takes.
+    """
 
     def build():
-        since = day_start(today - timedelta(days=400))
-        days_by_user = defaultdict(list)
+        since = day_start(today - timedelta(days=31))
+        streaking = UserProgress.objects.filter(completed_at__gte=day_start(today - timedelta(days=1))).values("user")
         rows = (
-            UserProgress.objects.filter(completed_at__gte=since)
+            UserProgress.objects.filter(completed_at__gte=since, user__in=streaking)
             .annotate(day=TruncDate("completed_at"))
             .values_list("user_id", "day")
             .distinct()
             .order_by("user_id", "day")
         )
+        days_by_user = defaultdict(list)
         for user_id, day in rows:
             days_by_user[user_id].append(day)
-        bands = [("1", 1, 1), ("2", 2, 2), ("3-6", 3, 6), ("7-13", 7, 13), ("14-29", 14, 29), ("30+", 30, 10**6)]
         counts = Counter()
         for days in days_by_user.values():
             current, _longest = streaks(days, today=today)
-            for label, low, high in bands:
+            for label, low, high in STREAK_BANDS:
                 if low <= current <= high:
                     counts[label] += 1
-        return [{"streak": label, "users": counts[label]} for label, _low, _high in bands]
+        return [{"streak": label, "users": counts[label]} for label, _low, _high in STREAK_BANDS]
 
     return cached(f"streaks:{today}", build)
 

@@ -21,12 +21,17 @@ from django.utils.html import format_html
 from nested_admin.formsets import NestedInlineFormSet, mutable_querydict
 from reversion.models import Version
 
+from catalog.jobs import enrich_later
+from catalog.library import EnrichmentFailed, video_enrich
+from catalog.models import Video
 from fypfixer.i18n import DEFAULT_LANGUAGE, Language
 from plans.history import PlanDeleted, plan_copy_recorded, plan_restore, plan_versions
 from plans.models import Plan, PlanStep, StepItem
 from plans.services import PlanDateTaken, plans_set_active, steps_park
 from plans.studio import preview_context
 
+# Pasted videos filled from TikTok's oEmbed while the editor waits (3 s at most each); the rest by a job.
+ENRICH_ON_SAVE = 3
 # Addresses pasted without a scheme are taken as https.
 URL_FIELD = {"assume_scheme": "https"}
 
@@ -39,6 +44,15 @@ def thumbnail(url: str, size: int = 48):
     )
 
 
+def item_thumbnail(item: StepItem):
+    """The item's thumbnail, else its library video's; a gone video says so."""
+    video = item.library_video if item.library_video_id else None
+    image = thumbnail(item.thumbnail_url or (video.thumbnail_url if video else ""))
+    if video is not None and video.is_gone:
+        return format_html('{} <span class="gone" title="TikTok no longer serves this video">⚠ gone</span>', image)
+    return image
+
+
 class StepItemInline(nested_admin.NestedTabularInline):
     model = StepItem
     verbose_name = "video"
@@ -47,24 +61,28 @@ class StepItemInline(nested_admin.NestedTabularInline):
     sortable_field_name = "position"
     fields = (
         "position",
+        "library_video",
         "video_url",
         "title",
         "thumbnail_url",
         "preview",
         "creator_username",
-        "video_id",
         "engagement_score",
         "reason_text",
     )
-    readonly_fields = ("preview", "creator_username", "video_id")
+    readonly_fields = ("preview", "creator_username")
+    autocomplete_fields = ("library_video",)
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 30})},
         models.URLField: URL_FIELD,
     }
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("library_video")
+
     @admin.display(description="thumbnail")
     def preview(self, item):
-        return thumbnail(item.thumbnail_url)
+        return item_thumbnail(item)
 
 
 class StepFormSet(NestedInlineFormSet):
@@ -227,6 +245,42 @@ class PlanAdmin(nested_admin.NestedModelAdmin):
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             return
         super().save_formset(request, form, formset, change)
+        if formset.model is StepItem:
+            saved = [*formset.new_objects, *(item for item, _changed in formset.changed_objects)]
+            self._enrich_pasted(request, [item.library_video for item in saved if item.library_video_id])
+
+    def _enrich_pasted(self, request, videos):
+        """Fill newly pasted videos from TikTok's oEmbed; TikTok down or slow: save anyway, warn, retry later."""
+        waiting = {video.pk: video for video in videos if video.enriched_at is None and video.source == "manual"}
+        for video in list(waiting.values())[:ENRICH_ON_SAVE]:
+            try:
+                video_enrich(video)
+            except EnrichmentFailed as error:
+                later = "a background job tries again" if enrich_later(video) else "the weekly refresh tries again"
+                self.message_user(
+                    request,
+                    f"TikTok did not give the title, creator and thumbnail of video {video.tiktok_id} ({error}): "
+                    f"the plan is saved without them and {later}.",
+                    messages.WARNING,
+                )
+            else:
+                if video.is_gone:
+                    self.message_user(
+                        request, f"TikTok no longer serves video {video.tiktok_id}: replace it.", messages.WARNING
+                    )
+        for video in list(waiting.values())[ENRICH_ON_SAVE:]:
+            enrich_later(video)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            gone = Video.objects.filter(items__plan_step__plan_id=object_id, is_gone=True).distinct()
+            for video in gone[:20]:
+                self.message_user(
+                    request,
+                    f"TikTok no longer serves “{video}” (video {video.tiktok_id}), used in this plan: replace it.",
+                    messages.WARNING,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         return (
@@ -299,15 +353,17 @@ class PlanAdmin(nested_admin.NestedModelAdmin):
 class StepItemAdmin(admin.ModelAdmin):
     list_display = ("preview", "title", "creator_username", "video_id", "plan", "step")
     list_display_links = ("preview", "title")
-    list_select_related = ("plan_step__plan",)
+    list_select_related = ("plan_step__plan", "library_video")
     list_filter = ("plan_step__plan__category", "plan_step__action_type")
     search_fields = ("creator_username", "title", "video_id")
     readonly_fields = ("video_id", "creator_username", "preview", "created_at")
     raw_id_fields = ("plan_step",)
+    autocomplete_fields = ("library_video",)
     formfield_overrides = {models.URLField: URL_FIELD}
     fields = (
         "plan_step",
         "position",
+        "library_video",
         "video_url",
         "video_id",
         "creator_username",
@@ -321,7 +377,7 @@ class StepItemAdmin(admin.ModelAdmin):
 
     @admin.display(description="thumbnail")
     def preview(self, item):
-        return thumbnail(item.thumbnail_url)
+        return item_thumbnail(item)
 
     @admin.display(description="plan")
     def plan(self, item):

@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
+from catalog.library import video_for_url
 from catalog.models import Category
 from fypfixer.i18n import DEFAULT_LANGUAGE, Language, localized
 from fypfixer.models import CreatedAtModel, TimestampedModel
@@ -102,15 +104,27 @@ class StepItem(CreatedAtModel):
 
     plan_step = models.ForeignKey(PlanStep, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(default=0)
+    library_video = models.ForeignKey(
+        "catalog.Video",
+        on_delete=models.PROTECT,
+        related_name="items",
+        null=True,
+        blank=True,
+        verbose_name="video in the library",
+        help_text="Pick a video from the library, or paste its address below.",
+    )
     video_url = models.URLField(
         max_length=500,
+        blank=True,
         validators=[validate_video_url],
-        help_text="Paste the TikTok video address; the video id and creator are read from it.",
+        help_text="Or paste the TikTok video address: the video joins the library, filled from TikTok.",
     )
     video_id = models.CharField(max_length=32, blank=True)
     creator_username = models.CharField(max_length=64, blank=True)
-    title = models.CharField(max_length=300, blank=True)
-    thumbnail_url = models.URLField(max_length=1000, blank=True, validators=[validate_public_url])
+    title = models.CharField(max_length=300, blank=True, help_text="Empty: the library video's title.")
+    thumbnail_url = models.URLField(
+        max_length=1000, blank=True, validators=[validate_public_url], help_text="Empty: the library video's thumbnail."
+    )
     engagement_score = models.FloatField(null=True, blank=True)
     reason_text = models.TextField(blank=True)
 
@@ -118,13 +132,29 @@ class StepItem(CreatedAtModel):
         ordering = ["position", "id"]
         verbose_name = "video item"
         indexes = [models.Index(fields=["creator_username"], name="stepitem_creator")]
+        constraints = [models.CheckConstraint(condition=~Q(video_url=""), name="stepitem_has_video_url")]
 
     def __str__(self):
         return self.title or self.video_url
 
+    def clean(self):
+        if not self.video_url:
+            if self.library_video_id is None:
+                raise ValidationError({"video_url": "Pick a video from the library or paste its address."})
+            self.video_url = self.library_video.url
+
     def save(self, *args, **kwargs):
+        if not self.video_url and self.library_video_id is not None:
+            self.video_url = self.library_video.url
         self.derive_from_url()
+        self.link_library_video()
         super().save(*args, **kwargs)
+
+    def link_library_video(self) -> None:
+        """Point the item at the library's video for its address, adding the video when new."""
+        if self.library_video_id is not None and self.library_video.tiktok_id == self.video_id:
+            return
+        self.library_video = video_for_url(self.video_url, title=self.title, thumbnail_url=self.thumbnail_url)
 
     def derive_from_url(self) -> None:
         """Set video_id, creator_username and a canonical video_url from the pasted URL."""

@@ -5,7 +5,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from fypfixer.i18n import DEFAULT_LANGUAGE
-from plans.models import Plan, PlanStep
+from plans.models import Plan, PlanStep, StepItem
 
 
 def public_plans() -> QuerySet[Plan]:
@@ -15,8 +15,9 @@ def public_plans() -> QuerySet[Plan]:
 
 def with_steps_and_items(plans: QuerySet[Plan]) -> QuerySet[Plan]:
     """Return the plans with their category, steps and items loaded in three queries in all."""
+    items = StepItem.objects.select_related("library_video")
     return plans.select_related("category").prefetch_related(
-        Prefetch("steps", queryset=PlanStep.objects.prefetch_related("items"))
+        Prefetch("steps", queryset=PlanStep.objects.prefetch_related(Prefetch("items", queryset=items)))
     )
 
 
@@ -86,6 +87,7 @@ class CalendarCell:
     kind: str  # "dated", "rotation", "fallback" (an English plan stands in) or "empty"
     plan_id: int | None = None
     title: str = ""
+    gone_videos: int = 0  # videos of the plan TikTok no longer serves
 
 
 @dataclass
@@ -95,8 +97,19 @@ class CalendarRow:
     cells: list
 
 
+def gone_videos_by_plan(plan_ids) -> dict[int, int]:
+    """How many videos TikTok no longer serves each plan uses, for plans that use any."""
+    rows = (
+        StepItem.objects.filter(plan_step__plan_id__in=plan_ids, library_video__is_gone=True)
+        .values("plan_step__plan_id")
+        .annotate(gone=Count("id"))
+        .values_list("plan_step__plan_id", "gone")
+    )
+    return dict(rows)
+
+
 def content_calendar(*, start: date, days: int, categories, languages: list[str]) -> list[CalendarRow]:
-    """For each category and language, what each day from `start` serves: in three queries, whatever the range.
+    """For each category and language, what each day from `start` serves: in four queries, whatever the range.
 
     The same choice as daily_plan_choice(): the dated plan, else today's template in the
     rotation, else the same two in English.
@@ -116,6 +129,10 @@ def content_calendar(*, start: date, days: int, categories, languages: list[str]
         else:
             dated.setdefault((category_id, language, plan_date), (plan_id, title))
     dates = [start + timedelta(days=n) for n in range(days)]
+    plan_ids = [plan_id for plan_id, *_ in dated.values()] + [
+        plan_id for pool in templates.values() for plan_id, _title in pool
+    ]
+    gone = gone_videos_by_plan(plan_ids) if plan_ids else {}
 
     def served(category_id, language, day):
         if (category_id, language, day) in dated:
@@ -137,6 +154,10 @@ def content_calendar(*, start: date, days: int, categories, languages: list[str]
                 if kind is None:
                     cells.append(CalendarCell(day=day, kind="empty"))
                 else:
-                    cells.append(CalendarCell(day=day, kind=kind, plan_id=plan[0], title=plan[1]))
+                    cells.append(
+                        CalendarCell(
+                            day=day, kind=kind, plan_id=plan[0], title=plan[1], gone_videos=gone.get(plan[0], 0)
+                        )
+                    )
             rows.append(CalendarRow(category=category, language=language, cells=cells))
     return rows

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from catalog.serializers import CategorySerializer
@@ -8,6 +8,11 @@ from plans.models import Plan, PlanStep, StepItem
 
 
 class StepItemSerializer(serializers.ModelSerializer):
+    """A video of a step: the item's own title and thumbnail, else its library video's."""
+
+    title = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
     class Meta:
         model = StepItem
         fields = (
@@ -21,6 +26,13 @@ class StepItemSerializer(serializers.ModelSerializer):
             "reason_text",
         )
         read_only_fields = fields
+
+    def get_title(self, item) -> str:
+        return item.title or (item.library_video.title[:300] if item.library_video else "")
+
+    @extend_schema_field({"type": "string", "format": "uri"})
+    def get_thumbnail_url(self, item) -> str:
+        return item.thumbnail_url or (item.library_video.thumbnail_url if item.library_video else "")
 
 
 class PlanStepSerializer(serializers.ModelSerializer):

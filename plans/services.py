@@ -72,6 +72,7 @@ def plan_copy_to_date(*, plan: Plan, day: date) -> Plan:
             StepItem(
                 plan_step=new_step,
                 position=item.position,
+                library_video_id=item.library_video_id,
                 video_url=item.video_url,
                 video_id=item.video_id,
                 creator_username=item.creator_username,
