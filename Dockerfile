@@ -19,6 +19,7 @@ COPY . .
 # settings load; the real one comes from the environment at run time.
 RUN SECRET_KEY=build-only-not-used-at-runtime python manage.py collectstatic --noinput
 
+RUN mkdir -p /app/media && chown app /app/media
 USER app
 EXPOSE 8000
 

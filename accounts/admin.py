@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -12,6 +13,8 @@ class UserCreationForm(auth_forms.AdminUserCreationForm):
 
 
 class UserChangeForm(auth_forms.UserChangeForm):
+    avatar_url = forms.URLField(max_length=1000, required=False, assume_scheme="https")
+
     class Meta:
         model = User
         fields = "__all__"

@@ -269,6 +269,9 @@ EDITORS_GROUP = "Editors"
 EDITOR_PERMISSIONS = {"catalog": ["category"], "plans": ["plan", "planstep", "stepitem"]}
 # What editors may look at without changing: who follows and who waits for which category.
 EDITOR_VIEW_PERMISSIONS = {"catalog": ["categorysubscription", "waitlistentry"]}
+# The video library: editors add and fix videos (deleting one in use is refused anyway), and
+# import the scraper's files. (catalog/migrations/0006_editors_use_the_library.py, the same.)
+EDITOR_LIBRARY_PERMISSIONS = ["add_video", "change_video", "view_video", "add_importjob", "view_importjob"]
 
 
 def editors_group() -> Group:
@@ -281,6 +284,7 @@ def editors_group() -> Group:
         for action in ("add", "change", "delete", "view")
     ]
     codenames += [f"view_{model}" for models in EDITOR_VIEW_PERMISSIONS.values() for model in models]
+    codenames += EDITOR_LIBRARY_PERMISSIONS
     apps = {*EDITOR_PERMISSIONS, *EDITOR_VIEW_PERMISSIONS}
     group.permissions.set(Permission.objects.filter(content_type__app_label__in=apps, codename__in=codenames))
     return group

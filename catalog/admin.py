@@ -1,7 +1,6 @@
 import csv
 import logging
 
-import ijson
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from catalog.imports import import_items, read_items
+from catalog.imports import FileUnreadable, import_items, read_items
 from catalog.jobs import import_file_job
 from catalog.models import STAT_FIELDS, Category, CategorySubscription, ImportJob, Video, WaitlistEntry
 from fypfixer.jobs import enqueue
@@ -128,6 +127,35 @@ class WaitlistEntryAdmin(ReadOnlyAdmin):
         return response
 
 
+class VideoForm(forms.ModelForm):
+    """A video is known by its address: the TikTok id and creator are read from it."""
+
+    url = forms.URLField(max_length=500, **URL_FIELD, help_text="The TikTok video address.")
+    thumbnail_url = forms.URLField(max_length=1000, required=False, **URL_FIELD)
+
+    class Meta:
+        model = Video
+        fields = (
+            "url",
+            "title",
+            "creator_name",
+            "thumbnail_url",
+            "duration_seconds",
+            "language",
+            "hashtags",
+            "is_gone",
+        )
+
+    def clean_url(self):
+        ref = parse_video_url(self.cleaned_data["url"])
+        others = Video.objects.filter(tiktok_id=ref.video_id).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(f"Video {ref.video_id} is already in the library.", code="duplicate")
+        self.instance.tiktok_id = ref.video_id
+        self.instance.creator_username = ref.creator_username
+        return canonical_video_url(ref)
+
+
 @admin.register(Video)
 class VideoAdmin(admin.ModelAdmin):
     """The video library: what plans show; picked in the plan page, most engaging first."""
@@ -153,6 +181,7 @@ class VideoAdmin(admin.ModelAdmin):
     readonly_fields = (
         "large_preview",
         "tiktok_id",
+        "creator_username",
         *STAT_FIELDS,
         "engagement_percent",
         "source",
@@ -169,15 +198,7 @@ class VideoAdmin(admin.ModelAdmin):
         ("Plans that use it", {"fields": ("used_in",)}),
     )
 
-    def get_readonly_fields(self, request, obj=None):
-        # A new video is added by its address; its id and creator are read from it.
-        return [name for name in self.readonly_fields if name != "tiktok_id"] if obj is None else self.readonly_fields
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            ref = parse_video_url(obj.url)
-            obj.tiktok_id, obj.creator_username, obj.url = ref.video_id, ref.creator_username, canonical_video_url(ref)
-        super().save_model(request, obj, form, change)
+    form = VideoForm
 
     def get_search_results(self, request, queryset, search_term):
         # "@creator" finds a creator's videos; "#tag" a hashtag's.
@@ -309,7 +330,7 @@ class ImportJobAdmin(admin.ModelAdmin):
             try:
                 with job.file.open("rb") as stream:
                     report = import_items(read_items(stream), dry_run=True, include_ads=job.include_ads)
-            except (ValueError, UnicodeDecodeError, csv.Error, ijson.JSONError) as error:
+            except FileUnreadable as error:
                 job.file.delete(save=False)
                 job.delete()
                 form.add_error("file", f"This file cannot be read as JSON, JSON lines or CSV ({error}).")

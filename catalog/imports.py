@@ -56,6 +56,10 @@ class RowRejected(ValueError):
     pass
 
 
+class FileUnreadable(ValueError):
+    """The file stops being JSON (or CSV) somewhere: nothing after that point can be read."""
+
+
 @dataclass
 class ImportReport:
     new: int = 0
@@ -78,8 +82,12 @@ def read_items(stream) -> Iterator[tuple[str, dict]]:
     buffered = io.BufferedReader(stream) if not hasattr(stream, "peek") else stream
     head = buffered.peek(64).lstrip()[:1]
     if head == b"[":
-        for number, item in enumerate(ijson.items(buffered, "item", use_float=True), start=1):
-            yield f"item {number}", item
+        number = 0
+        try:
+            for number, item in enumerate(ijson.items(buffered, "item", use_float=True), start=1):
+                yield f"item {number}", item
+        except ijson.JSONError as error:
+            raise FileUnreadable(f"the JSON breaks after item {number}: {error}") from None
     elif head == b"{":
         for number, line in enumerate(buffered, start=1):
             if line.strip():
@@ -90,8 +98,11 @@ def read_items(stream) -> Iterator[tuple[str, dict]]:
     else:
         text = io.TextIOWrapper(buffered, encoding="utf-8-sig", newline="")
         reader = csv.DictReader(text)
-        for row in reader:
-            yield f"line {reader.line_num}", unflatten(row)
+        try:
+            for row in reader:
+                yield f"line {reader.line_num}", unflatten(row)
+        except (csv.Error, UnicodeDecodeError) as error:
+            raise FileUnreadable(f"not UTF-8 CSV after line {reader.line_num}: {error}") from None
 
 
 def unflatten(row: dict) -> dict:
@@ -102,7 +113,7 @@ def unflatten(row: dict) -> dict:
         if column is None or value in (None, ""):
             continue
         parts = column.replace(".", "/").split("/")
-        if parts[0] == "hashtags" and len(parts) == 3:
+        if parts[0] == "hashtags" and len(parts) == 3 and parts[1].isdigit() and len(parts[1]) < 4:
             hashtags[int(parts[1])] = value
         elif len(parts) == 2:
             item.setdefault(parts[0], {})[parts[1]] = value

@@ -8,11 +8,17 @@ one-command server needs no worker.
 
 import django_rq
 from django.conf import settings
+from django.db import transaction
 from rq import Retry
 
 
 def enqueue(func, *args, retry: Retry | None = None, **kwargs):
-    """Run `func(*args, **kwargs)` as a job (or now, inline, without a broker)."""
+    """Run `func(*args, **kwargs)` as a job once the current transaction commits (or now, inline, without a broker).
+
+    After the commit, so that a worker finds the rows the job is about.
+    """
     if not settings.JOBS_ASYNC:
         return func(*args, **kwargs)
-    return django_rq.get_queue("default").enqueue(func, *args, retry=retry, **kwargs)
+    queue = django_rq.get_queue("default", is_async=True)
+    transaction.on_commit(lambda: queue.enqueue(func, *args, retry=retry, **kwargs))
+    return None

@@ -227,3 +227,91 @@ def test_an_editor_runs_the_daily_publication_in_the_studio(page, live_server, b
     page.wait_for_selector(".insights svg.chart")
     assert page.locator(".insights svg.chart").count() >= 6
     shots(page, "studio-insights")
+
+
+def test_an_editor_builds_a_plan_from_the_library_and_imports_videos(
+    page, live_server, browser_editor, shots, settings, tmp_path
+):
+    """Pick a library video with the autocomplete, paste an address (filled from a fake
+    oEmbed), look at a video's page, then import the scraper's file: check, confirm, list."""
+    import json
+
+    from catalog.models import Video
+    from catalog.tests.fakes import FakeOEmbed, scraped_item
+
+    make_category("wellness", "Wellness", icon="🧘")
+    with FakeOEmbed(local_thumbnails=True) as oembed:
+        settings.TIKTOK_OEMBED_URL = f"{oembed.url}/oembed"
+        for n, (creator, title, plays, likes) in enumerate(
+            [
+                ("calm.coach", "Calm breathing in two minutes #calm", 50_000, 1_000),
+                ("calm.coach", "A calm evening routine #calm #sleep", 40_000, 6_000),
+                ("chef.anna", "Pasta night #cooking", 90_000, 9_000),
+            ]
+        ):
+            video_id = f"73555555555555555{n:02d}"
+            Video.objects.create(
+                tiktok_id=video_id,
+                url=f"https://www.tiktok.com/@{creator}/video/{video_id}",
+                creator_username=creator,
+                title=title,
+                thumbnail_url=f"{oembed.url}/thumbnails/{video_id}.svg",
+                plays=plays,
+                likes=likes,
+                hashtags=[tag.strip("#") for tag in title.split() if tag.startswith("#")],
+                source="scraper",
+            )
+        sign_in(page, live_server)
+
+        # A plan: one video picked from the library (most engaging "calm" first), one pasted.
+        page.goto(f"{live_server.url}/admin/plans/plan/add/")
+        page.fill("#id_title", "Calm evening")
+        page.select_option("#id_category", label="Wellness")
+        page.check("#id_is_template")
+        add_step(page, 0, "watch", "Watch two calm videos")
+        page.click("#steps-0 .djn-add-handler.djn-model-plans-stepitem")
+        page.click("#steps-0-items-0 .field-library_video .select2-selection")
+        page.fill(".select2-search__field", "#calm")
+        options = page.locator(".select2-results__option:not(.loading-results)")
+        options.first.wait_for()
+        assert "A calm evening routine" in options.nth(0).inner_text()  # 15% engagement before 2%
+        assert "Calm breathing" in options.nth(1).inner_text()
+        shots(page, "library-autocomplete")
+        options.nth(0).click()
+        page.click("#steps-0 .djn-add-handler.djn-model-plans-stepitem")
+        page.fill(
+            "input[name='steps-0-items-1-video_url']", "https://www.tiktok.com/@sunrise_yoga/video/7345678901234567891"
+        )
+        page.click("input[name=_save]")
+        page.wait_for_selector(".messagelist .success")
+
+        served = page.request.get(f"{live_server.url}/api/plans?category=wellness").json()["data"]["plans"][0]
+        videos = served["steps"][0]["items"]
+        assert [video["title"] for video in videos] == [
+            "A calm evening routine #calm #sleep",
+            "Video 7345678901234567891 from oEmbed",
+        ]
+        assert videos[1]["creator_username"] == "sunrise_yoga"
+
+        # The video's page: thumbnail, stats and the plan that uses it.
+        pasted = Video.objects.get(tiktok_id="7345678901234567891")
+        page.goto(f"{live_server.url}/admin/catalog/video/{pasted.pk}/change/")
+        page.wait_for_selector(".field-used_in a:has-text('Calm evening')")
+        assert "Sunrise_Yoga Display" in page.input_value("#id_creator_name")
+        shots(page, "library-video")
+
+        # Import the scraper's export: checked first, then imported.
+        export = tmp_path / "dataset.json"
+        export.write_text(json.dumps([scraped_item(n) for n in range(40)] + [{**scraped_item(40), "isAd": True}]))
+        page.goto(f"{live_server.url}/admin/catalog/importjob/")
+        page.click("text=Import a file")
+        page.set_input_files("#id_file", str(export))
+        page.click("#import-upload button[type=submit]")
+        page.wait_for_selector("#import-summary")
+        assert page.inner_text("#import-summary td.new") == "40"
+        assert "item 41: an ad (ads are not imported)" in page.inner_text("#import-rejects")
+        shots(page, "import-preview")
+        page.click("#confirm-import")
+        page.wait_for_selector(".messagelist li:has-text('Imported: 40 new')")
+        assert Video.objects.count() == 3 + 1 + 40
+        shots(page, "import-jobs")

@@ -5,7 +5,7 @@ import requests
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from catalog.imports import import_items, read_items
+from catalog.imports import FileUnreadable, import_items, read_items
 
 
 @contextmanager
@@ -15,6 +15,7 @@ def opened(source: str):
         with requests.get(source, stream=True, timeout=30) as answer:
             answer.raise_for_status()
             answer.raw.decode_content = True
+            answer.raw.auto_close = False  # else it reports itself closed at the end, mid-read
             yield answer.raw
     else:
         with open(source, "rb") as stream:
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         try:
             with opened(source) as stream:
                 report = import_items(read_items(stream), dry_run=dry_run, include_ads=include_ads, progress=bar.update)
-        except (OSError, requests.RequestException) as error:
+        except (OSError, requests.RequestException, FileUnreadable) as error:
             raise CommandError(f"Cannot read {source}: {error}") from None
         finally:
             bar.close()
