@@ -127,11 +127,14 @@ class WaitlistEntryAdmin(ReadOnlyAdmin):
         return response
 
 
+WIDE_URL = forms.URLInput(attrs={"class": "vURLField", "size": 60})
+
+
 class VideoForm(forms.ModelForm):
     """A video is known by its address: the TikTok id and creator are read from it."""
 
-    url = forms.URLField(max_length=500, **URL_FIELD, help_text="The TikTok video address.")
-    thumbnail_url = forms.URLField(max_length=1000, required=False, **URL_FIELD)
+    url = forms.URLField(max_length=500, **URL_FIELD, widget=WIDE_URL, help_text="The TikTok video address.")
+    thumbnail_url = forms.URLField(max_length=1000, required=False, **URL_FIELD, widget=WIDE_URL)
 
     class Meta:
         model = Video
