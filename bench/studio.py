@@ -75,7 +75,7 @@ def add_activity(stack: Stack, users: int, progress: int) -> None:
              sizes AS (SELECT (SELECT count(*) FROM users) AS u, (SELECT count(*) FROM steps) AS s)
         INSERT INTO progress_userprogress (user_id, step_id, completed_at, created_at)
         SELECT users.id, steps.id, now() - (n % 90) * interval '1 day' - (n % 1440) * interval '1 minute', now()
-        FROM generate_series(1, {progress}) AS n, sizes
+        FROM generate_series(1, {progress}) AS n CROSS JOIN sizes
         JOIN users ON users.r = 1 + (n % sizes.u)
         JOIN steps ON steps.r = 1 + ((n / sizes.u) % sizes.s)
         ON CONFLICT DO NOTHING
