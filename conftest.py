@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.cache import caches
 from django.db import connection
+from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -118,6 +119,14 @@ def bob_client(bob):
 @pytest.fixture
 def editor(db):
     return editor_create(email="editor@example.com", password=PASSWORD)
+
+
+@pytest.fixture
+def editor_client(editor):
+    """The admin, signed in as an editor."""
+    client = Client()
+    client.force_login(editor)
+    return client
 
 
 @pytest.fixture

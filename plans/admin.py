@@ -251,7 +251,9 @@ class PlanAdmin(nested_admin.NestedModelAdmin):
 
     def _enrich_pasted(self, request, videos):
         """Fill newly pasted videos from TikTok's oEmbed; TikTok down or slow: save anyway, warn, retry later."""
-        waiting = {video.pk: video for video in videos if video.enriched_at is None and video.source == "manual"}
+        waiting = {
+            video.pk: video for video in videos if video.enriched_at is None and video.source == Video.Source.MANUAL
+        }
         for video in list(waiting.values())[:ENRICH_ON_SAVE]:
             try:
                 video_enrich(video)
@@ -272,8 +274,8 @@ class PlanAdmin(nested_admin.NestedModelAdmin):
             enrich_later(video)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            gone = Video.objects.filter(items__plan_step__plan_id=object_id, is_gone=True).distinct()
+        if request.method == "GET" and unquote(object_id).isdigit():
+            gone = Video.objects.filter(items__plan_step__plan_id=unquote(object_id), is_gone=True).distinct()
             for video in gone[:20]:
                 self.message_user(
                     request,

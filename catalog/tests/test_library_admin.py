@@ -23,13 +23,6 @@ URL = "https://www.tiktok.com/@calm.creator/video/7311111111111111111"
 
 
 @pytest.fixture
-def editor_client(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def oembed(settings):
     with FakeOEmbed() as fake:
         settings.TIKTOK_OEMBED_URL = f"{fake.url}/oembed"
@@ -277,3 +270,9 @@ def test_confirming_needs_a_post_and_a_permission(editor_client, alice, category
     assert staff.get("/admin/catalog/importjob/upload/").status_code == 403
     assert staff.post(f"/admin/catalog/importjob/{job.pk}/confirm/").status_code == 403
     assert ImportJob.objects.get().status == "previewed"
+
+
+@pytest.mark.parametrize("junk", ["abc", "1%20or%201", "99999999"])
+def test_a_plan_page_for_a_junk_or_unknown_id_is_not_an_error(editor_client, junk):
+    answer = editor_client.get(f"/admin/plans/plan/{junk}/change/")
+    assert answer.status_code in (302, 404)

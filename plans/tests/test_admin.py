@@ -16,13 +16,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 DAY = date(2026, 12, 24)
 
 
-@pytest.fixture
-def editor_client(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
-
-
 def plan_form(category, steps, *, plan=None, title="Authored plan", **fields):
     """Return the POST data of the plan page: the plan, its steps and each step's items."""
     data = {

@@ -14,13 +14,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 @pytest.fixture
-def editor_client(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def user_client(alice):
     alice.is_staff = True  # staff, but not an editor
     alice.save()
