@@ -43,12 +43,6 @@ SWITCHES = [
         "plan",
     ),
     Switch(
-        "THROTTLE_BATCH",
-        "write limits added to the shared counter 10 requests at a time",
-        {"THROTTLE_BATCH": "1"},
-        "complete",
-    ),
-    Switch(
         "PROGRESS_INSERT_SQL",
         "a completion inserted in one statement (not create() in a savepoint)",
         {"PROGRESS_INSERT_SQL": "False"},

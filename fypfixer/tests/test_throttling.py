@@ -1,6 +1,7 @@
 """Rate limits on writes: every write of both API surfaces counts, and Retry-After is exact."""
 
 import pytest
+from django.core.cache import cache
 
 from conftest import client_for, make_plan
 
@@ -72,3 +73,14 @@ def test_retry_after_says_when_the_window_ends_by_the_limiters_clock(alice, cloc
     assert refused.json()["error"]["details"]["retry_after"] == "50"
     clock.now += 49.75
     assert client.patch("/api/preferences", {"dark_mode": True}).status_code == 200
+
+
+def test_every_write_is_counted_in_the_shared_counter_at_once(alice, clock, settings):
+    """Writes are never batched in a process (THROTTLE_BATCH is for reads): other processes see each one."""
+    settings.THROTTLE_BATCH = 10
+    client = client_for(alice)
+    for _ in range(3):
+        client.patch("/api/preferences", {"dark_mode": True})
+
+    window = int(clock.now // 60)
+    assert cache.get(f"throttle:write:user:{alice.pk}:{window}") == 3
