@@ -61,6 +61,18 @@ SWITCHES = [
         "plan_auth",
     ),
     Switch(
+        "TOKEN_MEMO",
+        "each process checks a bearer token's signature once",
+        {"TOKEN_MEMO": "False"},
+        "plan_auth",
+    ),
+    Switch(
+        "API_SKIPS_BROWSER_MIDDLEWARE",
+        "sessions, the session user and messages skipped under /api/",
+        {"API_SKIPS_BROWSER_MIDDLEWARE": "False"},
+        "categories",
+    ),
+    Switch(
         "HEALTH_CHECK_SECONDS",
         "/api/health checks the database and Redis at most once a second per process",
         {"HEALTH_CHECK_SECONDS": "0"},

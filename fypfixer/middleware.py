@@ -2,6 +2,9 @@ import logging
 
 from django.conf import settings
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import middleware as auth
+from django.contrib.messages import middleware as messages
+from django.contrib.sessions import middleware as sessions
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseBadRequest
 
@@ -107,3 +110,35 @@ class ApiErrorMiddleware:
             return error_json_response(503)
         logger.exception("Unhandled error on %s", request.path, exc_info=exception)
         return error_json_response(500)
+
+
+class BrowserOnlyMixin:
+    """Run a middleware for the pages browsers use (the admin, the docs), not for the JSON API.
+
+    The API signs in with bearer tokens only: sessions, the session user and flash messages
+    mean nothing there, yet each costs every API request some work (README, "Ablation":
+    API_SKIPS_BROWSER_MIDDLEWARE). These classes are subclasses of Django's own, so the
+    admin's checks that they are installed still hold. CSRF keeps Django's own middleware
+    (its deploy check asks for it by name); DRF's views are exempt from it anyway.
+    """
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.skips_api = settings.API_SKIPS_BROWSER_MIDDLEWARE
+
+    def __call__(self, request):
+        if self.skips_api and request.path_info.startswith(API_PREFIX):
+            return self.get_response(request)
+        return super().__call__(request)
+
+
+class SessionMiddleware(BrowserOnlyMixin, sessions.SessionMiddleware):
+    pass
+
+
+class AuthenticationMiddleware(BrowserOnlyMixin, auth.AuthenticationMiddleware):
+    pass
+
+
+class MessageMiddleware(BrowserOnlyMixin, messages.MessageMiddleware):
+    pass

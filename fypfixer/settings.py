@@ -65,12 +65,12 @@ MIDDLEWARE = [
     "fypfixer.middleware.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "fypfixer.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fypfixer.middleware.AuthenticationMiddleware",
     "fypfixer.middleware.AdminInputMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "fypfixer.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -154,10 +154,14 @@ QUERY_MEMO = env.bool("QUERY_MEMO", default=True)
 PROGRESS_INSERT_SQL = env.bool("PROGRESS_INSERT_SQL", default=True)
 PROGRESS_COMPLETED_SQL = env.bool("PROGRESS_COMPLETED_SQL", default=True)
 USER_CACHE = env.bool("USER_CACHE", default=True)
+# Each process remembers the claims of bearer tokens whose signature it verified (accounts/tokens.py).
+TOKEN_MEMO = env.bool("TOKEN_MEMO", default=True)
+# Sessions, the session user and messages skipped under /api/ (bearer tokens only).
+API_SKIPS_BROWSER_MIDDLEWARE = env.bool("API_SKIPS_BROWSER_MIDDLEWARE", default=True)
 # /api/health checks PostgreSQL and Redis at most this often per process (0: on every call).
 HEALTH_CHECK_SECONDS = env.float("HEALTH_CHECK_SECONDS", default=1.0)
-# Reads and writes are added to the shared rate-limit counters this many at a time (1: every
-# request); signing in is always counted one by one.
+# Reads are added to the shared rate-limit counters this many at a time (1: every request);
+# writes and signing in are always counted one by one.
 THROTTLE_BATCH = env.int("THROTTLE_BATCH", default=10)
 
 
@@ -225,6 +229,8 @@ SIMPLE_JWT = {
     "AUTH_HEADER_TYPES": ("Bearer",),
     # Tokens carry a digest of the password hash: a password change ends every other session.
     "CHECK_REVOKE_TOKEN": True,
+    # simplejwt's access token, its signature checked once per process (accounts/tokens.py).
+    "AUTH_TOKEN_CLASSES": ("accounts.tokens.AccessToken",),
 }
 
 
