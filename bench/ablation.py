@@ -61,10 +61,10 @@ SWITCHES = [
         "plan_auth",
     ),
     Switch(
-        "TOKEN_MEMO",
-        "each process checks a bearer token's signature once",
-        {"TOKEN_MEMO": "False"},
-        "plan_auth",
+        "CONN_HEALTH_CHECKS",
+        "reused database connections not checked with a query before each request (Django's default)",
+        {"CONN_HEALTH_CHECKS": "True"},
+        "complete",
     ),
     Switch(
         "API_SKIPS_BROWSER_MIDDLEWARE",
