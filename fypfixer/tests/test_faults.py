@@ -72,6 +72,8 @@ class Proxy:
             except OSError:
                 client.close()
                 continue
+            # The timeout was for connecting: an idle link stays open, as on a real network.
+            server.settimeout(None)
             with self._lock:
                 self._links += [client, server]
             for source, sink in ((client, server), (server, client)):
