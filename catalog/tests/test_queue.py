@@ -7,23 +7,15 @@ the test database; skipped on the embedded default (where jobs run inline, teste
 import django_rq
 import pytest
 from django.conf import settings
-from django.db import connection
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 
 from catalog.jobs import enrich_later
 from catalog.library import video_for_url
 from catalog.models import ImportJob, Video
 from catalog.tests.fakes import FakeApify, FakeOEmbed, scraped_item
-from fypfixer.tests.servers import environment, manage, shared_database_url
+from fypfixer.tests.servers import NEEDS_POSTGRES_AND_REDIS, environment, manage, shared_database_url
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql" or not settings.REDIS_URL,
-        reason="needs PostgreSQL and Redis (set DATABASE_URL and REDIS_URL)",
-    ),
-]
+pytestmark = NEEDS_POSTGRES_AND_REDIS
 
 SECRET = "queue-test-webhook-secret"
 

@@ -15,8 +15,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# For tests of real processes sharing the test database and Redis: they run where the suite
+# runs on PostgreSQL and Redis (CI), and are skipped on the embedded default.
+NEEDS_POSTGRES_AND_REDIS = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql" or not settings.REDIS_URL,
+        reason="needs PostgreSQL and Redis (set DATABASE_URL and REDIS_URL)",
+    ),
+]
 
 
 def free_port() -> int:

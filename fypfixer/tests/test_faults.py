@@ -15,20 +15,21 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from accounts.models import User
 from conftest import PASSWORD, make_plan
-from fypfixer.tests.servers import Gunicorn, environment, eventually, free_port, get, manage, shared_database_url
+from fypfixer.tests.servers import (
+    NEEDS_POSTGRES_AND_REDIS,
+    Gunicorn,
+    environment,
+    eventually,
+    free_port,
+    get,
+    manage,
+    shared_database_url,
+)
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql" or not settings.REDIS_URL,
-        reason="needs PostgreSQL and Redis (set DATABASE_URL and REDIS_URL)",
-    ),
-]
+pytestmark = NEEDS_POSTGRES_AND_REDIS
 
 
 class Proxy:
