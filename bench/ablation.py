@@ -49,6 +49,12 @@ SWITCHES = [
         "complete",
     ),
     Switch(
+        "PREPARED_SQL",
+        "the completion's statement prepared once per database connection",
+        {"PREPARED_SQL": "False"},
+        "complete",
+    ),
+    Switch(
         "USER_CACHE",
         "the signed-in user's row read from the shared cache",
         {"USER_CACHE": "False"},

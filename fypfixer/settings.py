@@ -114,6 +114,13 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", defa
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when PostgreSQL is unreachable instead of hanging a worker (libpq's minimum is 2 s).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+# The completion's written-out statement is prepared once per connection (fypfixer/db.py): psycopg
+# prepares what server-binding cursors run, and only that statement uses one (the ORM's cursors
+# bind on the client and are never prepared). Turn off behind a pooler that loses prepared
+# statements (PgBouncer older than 1.21 in transaction mode).
+PREPARED_SQL = env.bool("PREPARED_SQL", default=True)
+if PREPARED_SQL and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 0)
 
 
 # Cache: "default" is shared by every process (Redis, through django-redis) when REDIS_URL is
