@@ -53,11 +53,7 @@ class JWTAuthentication(authentication.JWTAuthentication):
 
     def _cached_user(self, validated_token):
         # simplejwt's get_user(), reading the row through the cache.
-        try:
-            user_id = int(validated_token[api_settings.USER_ID_CLAIM])
-        except (KeyError, TypeError, ValueError):
-            raise InvalidToken("Token contained no recognizable user identification") from None
-        user = cached_user(user_id)
+        user = cached_user(token_user_id(validated_token))
         if user is None:
             raise AuthenticationFailed("User not found", code="user_not_found")
         if not user.is_active:
@@ -65,3 +61,44 @@ class JWTAuthentication(authentication.JWTAuthentication):
         if validated_token.get(api_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password):
             raise AuthenticationFailed("The user's password has been changed.", code="password_changed")
         return user
+
+
+def token_user_id(validated_token) -> int:
+    try:
+        return int(validated_token[api_settings.USER_ID_CLAIM])
+    except (KeyError, TypeError, ValueError):
+        raise InvalidToken("Token contained no recognizable user identification") from None
+
+
+class TokenAccount:
+    """The signed-in user as a verified bearer token names them, before their row is read.
+
+    Only for a view whose own statement checks the account (completing a step,
+    COMPLETION_ACCOUNT_SQL): it has the user's id and is authenticated; whatever needs more
+    asks signed_in_user() for the row.
+    """
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, validated_token):
+        self.pk = self.id = token_user_id(validated_token)
+
+
+class TokenAccountAuthentication(JWTAuthentication):
+    """Bearer authentication that verifies the token (signature, expiry, type) and leaves
+    the account checks to the view's statement, which makes exactly the checks of get_user()."""
+
+    def get_user(self, validated_token):
+        return TokenAccount(validated_token)
+
+
+def signed_in_user(request) -> User:
+    """The request's user row: read and checked now if authentication left it unread.
+
+    Raises AuthenticationFailed (a 401) when the account refuses the token, exactly as
+    JWTAuthentication would have before the view.
+    """
+    if isinstance(request.user, TokenAccount):
+        request.user = JWTAuthentication().get_user(request.auth)
+    return request.user

@@ -55,6 +55,12 @@ SWITCHES = [
         "complete",
     ),
     Switch(
+        "COMPLETION_ACCOUNT_SQL",
+        "a completion checks the account in its own statement, not by reading the user's row first",
+        {"COMPLETION_ACCOUNT_SQL": "False"},
+        "complete",
+    ),
+    Switch(
         "USER_CACHE",
         "the signed-in user's row read from the shared cache",
         {"USER_CACHE": "False"},

@@ -161,6 +161,9 @@ CONTENT_VERSION_CHANNEL = env.bool("CONTENT_VERSION_CHANNEL", default=True)
 QUERY_MEMO = env.bool("QUERY_MEMO", default=True)
 PROGRESS_INSERT_SQL = env.bool("PROGRESS_INSERT_SQL", default=True)
 PROGRESS_COMPLETED_SQL = env.bool("PROGRESS_COMPLETED_SQL", default=True)
+# Completing a step checks the account (active, password unchanged, no logout since the token)
+# inside its one statement instead of reading the user's row first (PostgreSQL).
+COMPLETION_ACCOUNT_SQL = env.bool("COMPLETION_ACCOUNT_SQL", default=True)
 USER_CACHE = env.bool("USER_CACHE", default=True)
 # Sessions, the session user and messages skipped under /api/ (bearer tokens only).
 API_SKIPS_BROWSER_MIDDLEWARE = env.bool("API_SKIPS_BROWSER_MIDDLEWARE", default=True)

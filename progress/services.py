@@ -2,7 +2,10 @@ from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
+from accounts.models import User
+from accounts.services import ISSUED_AT_CLAIM
 from catalog.models import Category
 from fypfixer.db import prepared_cursor
 from plans.models import Plan, PlanStep
@@ -15,34 +18,59 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def step_complete_at_once(*, user, plan_id: int, step_id: int, day: date) -> datetime | None:
+def step_complete_at_once(*, user_id: int, token, plan_id: int, step_id: int, day: date) -> datetime | None:
     """Complete the step in one statement if the user may complete it and has not yet; return when.
 
     Returns None when nothing was inserted: the step is already completed, or not one the
-    user can complete today (the caller then asks visible_step() which, and why). This is
-    the fast path of the busiest write (README, "Ablation": PROGRESS_INSERT_SQL): the
-    conditions are those of selectors.completable_steps() and visible_step(), written out
-    because building them with the ORM costs more than the write itself; a test holds the
-    two to the same answers. On PostgreSQL the statement is prepared once per connection
-    (PREPARED_SQL, fypfixer/db.py): planning it costs more than running it.
+    user can complete today, or (on PostgreSQL) the account refuses the bearer `token`; the
+    caller then reads the user and asks visible_step() which, and why. This is the fast path
+    of the busiest write (README, "Ablation": PROGRESS_INSERT_SQL): the conditions are those
+    of selectors.completable_steps() and visible_step(), written out because building them
+    with the ORM costs more than the write itself, and on PostgreSQL also the account checks
+    of accounts.authentication.JWTAuthentication (COMPLETION_ACCOUNT_SQL), so the user's row
+    need not be read first. Tests hold each to the same answers. On PostgreSQL the statement
+    is prepared once per connection (PREPARED_SQL, fypfixer/db.py): planning it costs more
+    than running it.
     """
     completed_at = timezone.now()
     moment = connection.ops.adapt_datetimefield_value(completed_at)
     days = [connection.ops.adapt_datefield_value(d) for d in (day, day - timedelta(days=1))]
     plan_condition = "AND p.id = %s " if plan_id is not None else ""
+    account_condition, account_params = _account_condition(token)
     sql = (
         f"INSERT INTO {_table(UserProgress)} (user_id, step_id, completed_at, created_at) "  # noqa: S608
-        f"SELECT %s, s.id, %s, %s FROM {_table(PlanStep)} s "
+        f"SELECT u.id, s.id, %s, %s FROM {_table(PlanStep)} s "
         f"JOIN {_table(Plan)} p ON p.id = s.plan_id JOIN {_table(Category)} c ON c.id = p.category_id "
+        f"JOIN {_table(User)} u ON u.id = %s "
         f"WHERE s.id = %s {plan_condition}"
-        "AND p.is_active AND c.is_active AND (p.user_id IS NULL OR p.user_id = %s) "
-        "AND (p.is_template OR p.plan_date IN (%s, %s)) AND (NOT c.is_premium OR %s) "
+        "AND p.is_active AND c.is_active AND (p.user_id IS NULL OR p.user_id = u.id) "
+        "AND (p.is_template OR p.plan_date IN (%s, %s)) AND (NOT c.is_premium OR u.is_premium) "
+        f"{account_condition}"
         "ON CONFLICT (user_id, step_id) DO NOTHING RETURNING id"
     )
-    params = [user.pk, moment, moment, step_id, *([plan_id] if plan_id is not None else []), user.pk, *days]
+    params = [moment, moment, user_id, step_id, *([plan_id] if plan_id is not None else []), *days, *account_params]
     with prepared_cursor() as cursor:
-        cursor.execute(sql, [*params, bool(user.is_premium)])
+        cursor.execute(sql, params)
         return completed_at if cursor.fetchone() is not None else None
+
+
+def _account_condition(token) -> tuple[str, list]:
+    """SQL refusing what JWTAuthentication.get_user() refuses: an inactive account, a changed
+    password (the token's digest differs) or a logout after the token was issued.
+
+    PostgreSQL only (md5, epoch); elsewhere authentication has read and checked the user
+    already. Both sides compare the same float8 seconds, so a boundary case agrees too.
+    """
+    if connection.vendor != "postgresql":
+        return "", []
+    issued_at = token.get(ISSUED_AT_CLAIM, token.get("iat", 0))
+    if not isinstance(issued_at, int | float):
+        issued_at = float("-inf")  # no usable issue time: refused if the user ever logged out
+    condition = (
+        "AND u.is_active AND upper(md5(u.password)) = %s "
+        "AND (u.tokens_valid_after IS NULL OR extract(epoch FROM u.tokens_valid_after)::float8 <= %s::float8) "
+    )
+    return condition, [token.get(jwt_settings.REVOKE_TOKEN_CLAIM), float(issued_at)]
 
 
 def step_complete(*, user, step: PlanStep) -> tuple[datetime, bool]:

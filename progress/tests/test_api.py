@@ -210,6 +210,9 @@ def test_the_one_statement_completion_follows_the_same_rules_as_the_selector(ali
     """step_complete_at_once() writes out completable_steps() and visible_step() in SQL: same answers."""
     from datetime import timedelta
 
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from accounts.services import user_tokens
     from catalog.models import Category
     from progress.selectors import PremiumRequired, StepNotFound, visible_step
     from progress.services import step_complete_at_once
@@ -231,6 +234,7 @@ def test_the_one_statement_completion_follows_the_same_rules_as_the_selector(ali
     ]
     assert Category.objects.filter(is_premium=True).exists()
     for user in (alice, User.objects.create_user(email="paying@example.com", is_premium=True)):
+        token = AccessToken(user_tokens(user=user)["token"])
         for plan in plans:
             step = plan.steps.get()
             try:
@@ -238,7 +242,8 @@ def test_the_one_statement_completion_follows_the_same_rules_as_the_selector(ali
                 expected = True
             except (StepNotFound, PremiumRequired):
                 expected = False
-            written = step_complete_at_once(user=user, plan_id=plan.pk, step_id=step.pk, day=today) is not None
+            written = step_complete_at_once(user_id=user.pk, token=token, plan_id=plan.pk, step_id=step.pk, day=today)
+            written = written is not None
             assert written == expected, (user, plan, plan.plan_date, plan.category)
     # The answers are the documented rules: the template, today's and yesterday's plans, and
     # the user's own plan for Alice; the premium plan instead of Alice's for a premium user.
