@@ -129,3 +129,13 @@ def test_a_premium_step_still_needs_premium(alice, category):
     User.objects.filter(pk=alice.pk).update(is_premium=True)
     authentication.forget_user(alice.pk)
     assert complete(client_for(alice), step).status_code == 200
+
+
+def test_the_schema_documents_the_bearer_scheme_for_completing():
+    from drf_spectacular.generators import SchemaGenerator
+
+    operations = SchemaGenerator().get_schema(request=None, public=True)["paths"][
+        "/api/plans/{plan_id}/steps/{step_id}/complete"
+    ]
+
+    assert operations["post"]["security"] == operations["delete"]["security"] == [{"jwtAuth": []}]
