@@ -17,6 +17,13 @@ from plans.models import Plan, PlanStep, StepItem
 
 PASSWORD = "correct-horse-battery-staple"
 
+# For tests of what only PostgreSQL does (locking, prepared statements, its SQL functions):
+# they run where the suite runs on PostgreSQL (CI) and are skipped on the embedded SQLite.
+ON_POSTGRES = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL)"),
+]
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):

@@ -1,5 +1,6 @@
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
@@ -52,6 +53,12 @@ def step_complete_at_once(*, user_id: int, token, plan_id: int, step_id: int, da
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         return completed_at if cursor.fetchone() is not None else None
+
+
+def completion_checks_account() -> bool:
+    """Whether completing a step leaves the account checks to its statement
+    (COMPLETION_ACCOUNT_SQL; PostgreSQL, where the statement can make them)."""
+    return settings.COMPLETION_ACCOUNT_SQL and settings.PROGRESS_INSERT_SQL and connection.vendor == "postgresql"
 
 
 def _account_condition(token) -> tuple[str, list]:

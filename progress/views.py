@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.db import connection
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -9,7 +8,7 @@ from accounts.authentication import TokenAccountAuthentication, signed_in_user
 from fypfixer.query import DayQuerySerializer
 from progress.selectors import progress_summary, visible_step
 from progress.serializers import ProgressSummarySerializer, StepCompletionSerializer
-from progress.services import step_complete, step_complete_at_once, step_uncomplete
+from progress.services import completion_checks_account, step_complete, step_complete_at_once, step_uncomplete
 
 
 class StepCompletionViewSet(viewsets.GenericViewSet):
@@ -24,11 +23,8 @@ class StepCompletionViewSet(viewsets.GenericViewSet):
         # The schema documents the usual bearer scheme (the same token either way).
         if (
             not getattr(self, "swagger_fake_view", False)
-            and settings.COMPLETION_ACCOUNT_SQL
-            and settings.PROGRESS_INSERT_SQL
-            and connection.vendor == "postgresql"
-            and getattr(self, "request", None) is not None
             and self.request.method == "POST"
+            and completion_checks_account()
         ):
             return [TokenAccountAuthentication()]
         return super().get_authenticators()

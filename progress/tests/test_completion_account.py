@@ -7,20 +7,15 @@ bearer authentication refuses; each refusal then answers exactly as authenticati
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
 from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts import authentication
 from accounts.models import User
 from accounts.services import ISSUED_AT_CLAIM, user_tokens
-from conftest import PASSWORD, client_for, make_plan
+from conftest import ON_POSTGRES, PASSWORD, client_for, make_plan
 from progress.models import UserProgress
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL)"),
-]
+pytestmark = [*ON_POSTGRES, pytest.mark.django_db]
 
 
 @pytest.fixture

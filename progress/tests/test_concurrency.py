@@ -4,19 +4,15 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from accounts.models import User
-from conftest import PASSWORD, client_for, make_plan
+from conftest import ON_POSTGRES, PASSWORD, client_for, make_plan
 from plans.models import Plan
 from plans.services import PlanDateTaken, plan_copy_to_date
 from progress.models import UserProgress
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL)"),
-]
+pytestmark = [*ON_POSTGRES, pytest.mark.django_db(transaction=True)]
 
 
 def at_once(count: int, work):

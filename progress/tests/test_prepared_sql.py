@@ -3,21 +3,20 @@
 import pytest
 from django.db import connection
 
-from conftest import make_plan
+from conftest import ON_POSTGRES, make_plan
 from progress.models import UserProgress
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL)"),
-]
+pytestmark = [*ON_POSTGRES, pytest.mark.django_db]
 
 
 def prepared_completions() -> list[str]:
     """The statements this database session holds prepared that insert a completion."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["INSERT INTO %"])
-        return [statement for (statement,) in cursor.fetchall() if "progress_userprogress" in statement]
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['INSERT INTO "progress_userprogress"%'],
+        )
+        return [statement for (statement,) in cursor.fetchall()]
 
 
 def complete_every_step(client, plan) -> list[int]:
