@@ -1,9 +1,11 @@
 """The side-by-side comparison: each endpoint on the peer and on ours, in alternating rounds."""
 
 import json
+import statistics
 import time
 from dataclasses import dataclass
 
+from bench.cpu import cpu_seconds, per_request
 from bench.stack import BENCH_USER, HOST, PEER, PEER_VENV, PORTS, Stack, http, log, psql, run
 from bench.wrk import FreshCompletions, WrkResult, median, request_script, wrk
 
@@ -138,9 +140,12 @@ def query_counts(stack: Stack, token: str) -> dict:
     }
 
 
-def measure(drivers: Drivers, rounds: int, seconds: float, connections: int) -> dict:
-    """Return {(endpoint, server): [WrkResult per round]}, plus the ceiling under ("ceiling", "ours")."""
+def measure(drivers: Drivers, rounds: int, seconds: float, connections: int) -> tuple[dict, dict]:
+    """Return {(endpoint, server): [WrkResult per round]}, plus the ceiling under ("ceiling", "ours"),
+    and {(endpoint, server): [CPU ms per request of the app, the database and Redis, per round]}."""
     results: dict[tuple[str, str], list[WrkResult]] = {}
+    cpu: dict[tuple[str, str], list[dict]] = {}
+    sessions = {server: drivers.stack.processes[server].pid for server in ("peer", "ours")}
     ceiling_url = f"http://{HOST}:{PORTS['ceiling']}/ceiling"
     # Warm up every server and endpoint once.
     for endpoint in ENDPOINTS:
@@ -159,15 +164,18 @@ def measure(drivers: Drivers, rounds: int, seconds: float, connections: int) -> 
                 if login:
                     drain()
                 # A login takes a quarter of a second of CPU: give the run time to complete enough.
+                before = cpu_seconds(sessions)
                 result = drivers.drive(server, endpoint, max(seconds, 10) if login else seconds, connections)
                 if login:
                     drain()
                 results.setdefault((endpoint.name, server), []).append(result)
+                spent = per_request(before, cpu_seconds(sessions), result.requests, server)
+                cpu.setdefault((endpoint.name, server), []).append(spent)
                 log(f"{endpoint.name:10} {server:5} round {round_number + 1}: {summary(result)}")
             if endpoint.cached_read:
                 result = wrk(ceiling_url, seconds, connections)
                 results.setdefault(("ceiling", "ours"), []).append(result)
-    return results
+    return results, cpu
 
 
 def summary(result: WrkResult) -> str:
@@ -183,7 +191,7 @@ def drain() -> None:
     time.sleep(4)
 
 
-def report(results: dict, queries: dict, connections: int) -> tuple[str, list]:
+def report(results: dict, cpu: dict, queries: dict, connections: int) -> tuple[str, list]:
     medians = {key: median(value) for key, value in results.items()}
     lines = [
         "| endpoint | peer req/s | ours req/s | ratio | peer p50 / p99 ms | ours p50 / p99 ms | queries peer | ours |",
@@ -217,6 +225,7 @@ def report(results: dict, queries: dict, connections: int) -> tuple[str, list]:
             for (name, server), runs in sorted(results.items())
         ),
     ]
+    lines += ["", *cpu_table(cpu)]
     checks = [
         (label, medians[(name, "ours")].rps / max(medians[(peer_name, "peer")].rps, 0.001), threshold)
         for label, name, peer_name, threshold in TARGETS
@@ -225,6 +234,35 @@ def report(results: dict, queries: dict, connections: int) -> tuple[str, list]:
     public = [name for name in ("categories", "plan", "plans20") if name in warm]
     checks.append(("0 queries on warm public reads", 1.0 if all(warm[name] == 0 for name in public) else 0.0, 1.0))
     return "\n".join(lines), checks
+
+
+def cpu_table(cpu: dict) -> list[str]:
+    """CPU ms per request, median over the rounds: each app, and the database and Redis it used."""
+    lines = [
+        "CPU time per request (ms, median of the rounds; from /proc, the steadier measure on a shared machine):",
+        "",
+        "| endpoint | peer: app + database + Redis | ours: app + database + Redis | ours / peer |",
+        "|---|---:|---:|---:|",
+    ]
+    for endpoint in ENDPOINTS:
+        cells = {}
+        for server in servers_of(endpoint):
+            rounds = cpu.get((endpoint.name, server), [])
+            if rounds:
+                cells[server] = {part: statistics.median(r[part] for r in rounds) for part in rounds[0]}
+        if not cells:
+            continue
+        totals = {server: sum(parts.values()) for server, parts in cells.items()}
+        ratio = f"{totals['ours'] / totals['peer']:.2f}" if len(totals) == 2 and totals["peer"] else "-"
+        lines.append(f"| `{endpoint.name}` | {cpu_cell(cells.get('peer'))} | {cpu_cell(cells.get('ours'))} | {ratio} |")
+    return lines
+
+
+def cpu_cell(parts: dict | None) -> str:
+    if not parts:
+        return "-"
+    app, database, redis = parts.values()
+    return f"{app + database + redis:.2f} ({app:.2f} + {database:.2f} + {redis:.2f})"
 
 
 def cell_rps(result: WrkResult | None) -> str:

@@ -72,8 +72,8 @@ def main() -> int:
         sections, checks = [f"Machine: {machine}"], []
         if not args.only_ablation:
             queries = query_counts(stack, drivers.tokens["ours"])
-            results = measure(drivers, args.rounds, args.duration, args.connections)
-            table, checks = report(results, queries, args.connections)
+            results, cpu = measure(drivers, args.rounds, args.duration, args.connections)
+            table, checks = report(results, cpu, queries, args.connections)
             sections.append(table)
         if not args.skip_ablation:
             sections.append(

@@ -9,6 +9,7 @@ exception handler shapes everything that is raised.
 
 import logging
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -175,15 +176,38 @@ def exception_handler(exc, context):
 
 
 class EnvelopeJSONRenderer(renderers.JSONRenderer):
-    """Wrap successful payloads in {"success": true, "data": ...}; errors arrive wrapped."""
+    """Wrap successful payloads in {"success": true, "data": ...}; errors arrive wrapped.
+
+    Encodes with orjson, byte for byte what DRF's renderer writes (compact, UTF-8, U+2028 and
+    U+2029 escaped) at a twentieth of the cost (README, "Performance"). What orjson does not
+    encode the same way (dates and times, lazy translations, integers over 64 bits) and indented
+    output (`Accept: application/json; indent=4`) go through DRF's own renderer.
+    """
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         response = (renderer_context or {}).get("response")
-        if response is None or response.status_code >= 400:
+        if response is not None and response.status_code < 400:
+            if response.status_code == status.HTTP_204_NO_CONTENT:
+                return b""
+            data = {"success": True, "data": data}
+        if data is None or self.get_indent(accepted_media_type, renderer_context or {}) is not None:
             return super().render(data, accepted_media_type, renderer_context)
-        if response.status_code == status.HTTP_204_NO_CONTENT:
-            return b""
-        return super().render({"success": True, "data": data}, accepted_media_type, renderer_context)
+        try:
+            content = orjson.dumps(data, default=_not_encoded_here, option=ORJSON_OPTIONS)
+        except TypeError:
+            return super().render(data, accepted_media_type, renderer_context)
+        # As DRF does: JavaScript parsers once took these two characters for line ends.
+        if b"\xe2\x80\xa8" in content or b"\xe2\x80\xa9" in content:
+            content = content.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
+        return content
+
+
+# Keys that are not strings become strings, as json.dumps makes them; datetimes reach `default`.
+ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+
+
+def _not_encoded_here(value):
+    raise TypeError(f"{type(value).__name__} is encoded by DRF's renderer")
 
 
 class JSONParser(parsers.JSONParser):
