@@ -26,6 +26,7 @@ OUR_PYTHON = ROOT / ".venv" / "bin" / "python"
 OUR_GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 PG = "postgres://postgres@127.0.0.1:5432"
 REDIS_DB = 13
+SCALED_REDIS_DB = 12
 HOST = "127.0.0.1"
 PORTS = {"peer": 8201, "ours": 8202, "ceiling": 8203, "variant": 8204}
 BENCH_USER = {"email": "bench@example.com", "password": "benchpass123"}
@@ -152,10 +153,25 @@ class Stack:
         self.manage("collectstatic", "--noinput", "-v0")
         self.vacuum()
 
+    def create_scaled_data(self, plans_per_category: int) -> dict:
+        """A third database like ours with more plans (and its own Redis database); return the
+        environment that points our app at it."""
+        database = f"fyp_bench_scaled_{self.suffix}"
+        psql(f'CREATE DATABASE "{database}"')
+        self.created.append(database)
+        run(["redis-cli", "-h", HOST, "-n", str(SCALED_REDIS_DB), "flushdb"], capture_output=True)
+        env = {"DATABASE_URL": f"{PG}/{database}", "REDIS_URL": f"redis://{HOST}:6379/{SCALED_REDIS_DB}"}
+        self.manage("migrate", "-v0", **env)
+        self.python("-m", "bench.seed", "--plans-per-category", str(plans_per_category), **env)
+        self.vacuum()
+        return env
+
     def vacuum(self) -> None:
-        """Analyze the databases now, so autovacuum does not wake up in the middle of a run."""
+        """Analyze the databases and write out what loading them left in memory, so neither
+        autovacuum nor a checkpoint wakes up in the middle of a run."""
         for database in self.created:
             psql("VACUUM ANALYZE", database)
+        psql("CHECKPOINT")
 
     def python(self, *arguments: str, **extra) -> str:
         """Run our Python (a module or a script) with our environment; return its output."""
@@ -217,6 +233,7 @@ class Stack:
         for database in self.created:
             with contextlib.suppress(Exception):
                 psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        with contextlib.suppress(Exception):
-            run(["redis-cli", "-h", HOST, "-n", str(REDIS_DB), "flushdb"], capture_output=True)
+        for redis_db in (REDIS_DB, SCALED_REDIS_DB):
+            with contextlib.suppress(Exception):
+                run(["redis-cli", "-h", HOST, "-n", str(redis_db), "flushdb"], capture_output=True)
         shutil.rmtree(self.workdir, ignore_errors=True)
