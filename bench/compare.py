@@ -172,6 +172,8 @@ def measure(drivers: Drivers, rounds: int, seconds: float, connections: int) -> 
                 spent = per_request(before, cpu_seconds(sessions), result.requests, server)
                 cpu.setdefault((endpoint.name, server), []).append(spent)
                 log(f"{endpoint.name:10} {server:5} round {round_number + 1}: {summary(result)}")
+                if result.errors:
+                    explain_errors(drivers.stack, server, result)
             if endpoint.cached_read:
                 result = wrk(ceiling_url, seconds, connections)
                 results.setdefault(("ceiling", "ours"), []).append(result)
@@ -180,6 +182,16 @@ def measure(drivers: Drivers, rounds: int, seconds: float, connections: int) -> 
 
 def summary(result: WrkResult) -> str:
     return f"{result.rps:8.1f} req/s, p99 {result.p99_ms:.1f} ms, {result.errors} errors"
+
+
+def explain_errors(stack: Stack, server: str, result: WrkResult) -> None:
+    """Say what the errors of a run were: wrk's socket errors, and the server's last log lines
+    (Django logs each 4xx and 5xx answer there), before the run's directory is removed."""
+    if result.socket_errors:
+        log(f"  {result.socket_errors}")
+    lines = (stack.workdir / f"{server}.log").read_text(errors="replace").splitlines()
+    for line in lines[-5:]:
+        log(f"  {server}.log: {line[:300]}")
 
 
 def servers_of(endpoint: Endpoint) -> list[str]:

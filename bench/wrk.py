@@ -16,6 +16,8 @@ class WrkResult:
     p99_ms: float
     requests: int
     errors: int
+    # What the errors were: wrk's line on socket errors, or "" when there was none.
+    socket_errors: str = ""
 
 
 def _ms(value: str) -> float:
@@ -40,6 +42,7 @@ def parse(output: str) -> WrkResult:
         p99_ms=percentile("99"),
         requests=int(re.search(r"(\d+) requests in", output).group(1)),
         errors=errors,
+        socket_errors=socket_errors.group(0) if socket_errors else "",
     )
 
 

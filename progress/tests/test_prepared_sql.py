@@ -52,3 +52,31 @@ def test_with_prepared_sql_off_nothing_is_prepared(alice_client, alice, category
 
     assert prepared_completions() == []
     assert UserProgress.objects.filter(user=alice).count() == 2
+
+
+def prepared_completed_steps_reads() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['SELECT step_id FROM "progress_userprogress"%'],
+        )
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+def test_signed_in_plan_reads_prepare_the_completed_steps_query_once(alice_client, alice, category):
+    plan = make_plan(category=category, steps=3)
+    alice_client.post(f"/api/plans/{plan.pk}/steps/{plan.steps.first().pk}/complete")
+
+    answers = [alice_client.get(f"/api/plans/{plan.pk}") for _ in range(3)]
+
+    assert [answer.status_code for answer in answers] == [200] * 3
+    assert [sum(step["completed"] for step in answer.json()["data"]["steps"]) for answer in answers] == [1] * 3
+    assert len(prepared_completed_steps_reads()) == 1
+
+
+def test_with_prepared_sql_off_plan_reads_prepare_nothing(alice_client, category, settings):
+    settings.PREPARED_SQL = False
+    plan = make_plan(category=category, steps=3)
+
+    assert alice_client.get(f"/api/plans/{plan.pk}").status_code == 200
+    assert prepared_completed_steps_reads() == []
