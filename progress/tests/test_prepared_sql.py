@@ -9,14 +9,15 @@ from progress.models import UserProgress
 pytestmark = [*ON_POSTGRES, pytest.mark.django_db]
 
 
-def prepared_completions() -> list[str]:
-    """The statements this database session holds prepared that insert a completion."""
+def prepared_statements(beginning: str) -> list[str]:
+    """The statements this database session holds prepared that begin so."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
-            ['INSERT INTO "progress_userprogress"%'],
-        )
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", [beginning + "%"])
         return [statement for (statement,) in cursor.fetchall()]
+
+
+def prepared_completions() -> list[str]:
+    return prepared_statements('INSERT INTO "progress_userprogress"')
 
 
 def complete_every_step(client, plan) -> list[int]:
@@ -55,12 +56,7 @@ def test_with_prepared_sql_off_nothing_is_prepared(alice_client, alice, category
 
 
 def prepared_completed_steps_reads() -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
-            ['SELECT step_id FROM "progress_userprogress"%'],
-        )
-        return [statement for (statement,) in cursor.fetchall()]
+    return prepared_statements('SELECT step_id FROM "progress_userprogress"')
 
 
 def test_signed_in_plan_reads_prepare_the_completed_steps_query_once(alice_client, alice, category):
