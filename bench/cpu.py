@@ -28,7 +28,8 @@ def cpu_seconds(session_ids: dict[str, int]) -> dict[str, float]:
         # children that exited (a database connection closed, a worker recycled): the parent
         # (postmaster, gunicorn's master) inherits their time, so none of it goes missing.
         session, seconds = int(fields[3]), sum(map(int, fields[11:15])) / TICKS
-        name = names.get(session) or SERVICES.get(command.split(":")[0].split()[0])
+        # The command is the process's own name: every PostgreSQL backend is "postgres".
+        name = names.get(session) or SERVICES.get(command)
         if name is not None:
             totals[name] += seconds
     return totals

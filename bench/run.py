@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Side-by-side benchmark: the original Flask backend (the peer) against FYPFixer, in one run.
 
-    .venv/bin/python bench/run.py                 # the full run (about 25 minutes)
+    .venv/bin/python bench/run.py                 # the full run (about 28 minutes)
     .venv/bin/python bench/run.py --quick         # 3-second runs, 1 round (about 8 minutes)
     .venv/bin/python bench/run.py --only-ablation # just the ablation table
 
