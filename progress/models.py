@@ -9,7 +9,11 @@ from plans.models import PlanStep
 class UserProgress(CreatedAtModel):
     """A step one user has completed, and when."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress")
+    # No index of its own: the (user, step) constraint's index and the (user, completed_at)
+    # index both begin with the user, and every completion would write a third copy.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress", db_index=False
+    )
     step = models.ForeignKey(PlanStep, on_delete=models.CASCADE, related_name="progress")
     completed_at = models.DateTimeField(default=timezone.now)
 

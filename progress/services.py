@@ -1,3 +1,4 @@
+import functools
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -36,9 +37,28 @@ def step_complete_at_once(*, user_id: int, token, plan_id: int, step_id: int, da
     completed_at = timezone.now()
     moment = connection.ops.adapt_datetimefield_value(completed_at)
     days = [connection.ops.adapt_datefield_value(d) for d in (day, day - timedelta(days=1))]
-    plan_condition = "AND p.id = %s " if plan_id is not None else ""
-    account_condition, account_params = _account_condition(token)
-    sql = (
+    checks_account = connection.vendor == "postgresql"
+    params = [moment, moment, user_id, step_id, *([plan_id] if plan_id is not None else []), *days]
+    if checks_account:
+        params += _account_params(token)
+    with prepared_cursor() as cursor:
+        cursor.execute(_completion_sql(plan_id is not None, checks_account), params)
+        return completed_at if cursor.fetchone() is not None else None
+
+
+@functools.cache
+def _completion_sql(with_plan: bool, checks_account: bool) -> str:
+    """The statement of step_complete_at_once(), written once per shape (its text never changes)."""
+    plan_condition = "AND p.id = %s " if with_plan else ""
+    account_condition = (
+        # What JWTAuthentication.get_user() refuses: an inactive account, a changed password
+        # (the token's digest differs) or a logout after the token was issued (PostgreSQL: md5, epoch).
+        "AND u.is_active AND upper(md5(u.password)) = %s "
+        "AND (u.tokens_valid_after IS NULL OR extract(epoch FROM u.tokens_valid_after)::float8 <= %s::float8) "
+        if checks_account
+        else ""
+    )
+    return (
         f"INSERT INTO {_table(UserProgress)} (user_id, step_id, completed_at, created_at) "  # noqa: S608
         f"SELECT u.id, s.id, %s, %s FROM {_table(PlanStep)} s "
         f"JOIN {_table(Plan)} p ON p.id = s.plan_id JOIN {_table(Category)} c ON c.id = p.category_id "
@@ -49,10 +69,6 @@ def step_complete_at_once(*, user_id: int, token, plan_id: int, step_id: int, da
         f"{account_condition}"
         "ON CONFLICT (user_id, step_id) DO NOTHING RETURNING id"
     )
-    params = [moment, moment, user_id, step_id, *([plan_id] if plan_id is not None else []), *days, *account_params]
-    with prepared_cursor() as cursor:
-        cursor.execute(sql, params)
-        return completed_at if cursor.fetchone() is not None else None
 
 
 def completion_checks_account() -> bool:
@@ -61,23 +77,16 @@ def completion_checks_account() -> bool:
     return settings.COMPLETION_ACCOUNT_SQL and settings.PROGRESS_INSERT_SQL and connection.vendor == "postgresql"
 
 
-def _account_condition(token) -> tuple[str, list]:
-    """SQL refusing what JWTAuthentication.get_user() refuses: an inactive account, a changed
-    password (the token's digest differs) or a logout after the token was issued.
+def _account_params(token) -> list:
+    """The token's password digest and issue time, for the account checks of the statement.
 
-    PostgreSQL only (md5, epoch); elsewhere authentication has read and checked the user
-    already. Both sides compare the same float8 seconds, so a boundary case agrees too.
+    Both sides compare the same float8 seconds, so a boundary case agrees with
+    JWTAuthentication too.
     """
-    if connection.vendor != "postgresql":
-        return "", []
     issued_at = token.get(ISSUED_AT_CLAIM, token.get("iat", 0))
     if not isinstance(issued_at, int | float):
         issued_at = float("-inf")  # no usable issue time: refused if the user ever logged out
-    condition = (
-        "AND u.is_active AND upper(md5(u.password)) = %s "
-        "AND (u.tokens_valid_after IS NULL OR extract(epoch FROM u.tokens_valid_after)::float8 <= %s::float8) "
-    )
-    return condition, [token.get(jwt_settings.REVOKE_TOKEN_CLAIM), float(issued_at)]
+    return [token.get(jwt_settings.REVOKE_TOKEN_CLAIM), float(issued_at)]
 
 
 def step_complete(*, user, step: PlanStep) -> tuple[datetime, bool]:
