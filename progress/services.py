@@ -52,7 +52,8 @@ def _completion_sql(with_plan: bool, checks_account: bool) -> str:
     plan_condition = "AND p.id = %s " if with_plan else ""
     account_condition = (
         # What JWTAuthentication.get_user() refuses: an inactive account, a changed password
-        # (the token's digest differs) or a logout after the token was issued (PostgreSQL: md5, epoch).
+        # (the token's digest differs) or a logout after the token was issued. PostgreSQL only
+        # (md5, epoch); elsewhere authentication has read and checked the user already.
         "AND u.is_active AND upper(md5(u.password)) = %s "
         "AND (u.tokens_valid_after IS NULL OR extract(epoch FROM u.tokens_valid_after)::float8 <= %s::float8) "
         if checks_account
